@@ -1,0 +1,78 @@
+/**
+ * GraphQL `predict` throughput over loopback: the built server runs in a child
+ * process (as in production) and autocannon drives it with several connections.
+ * Uses DATABASE_URL when set, otherwise the embedded database in a temp dir.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+
+const ROOT = path.resolve(__dirname, '..');
+const PORT = 4707;
+const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 8;
+
+const PREDICT = 'mutation($records: [TrafficRecordInput!]!) { predict(records: $records) { score isAnomaly } }';
+
+function record(i: number) {
+  return { srcIp: `192.168.0.${(i % 200) + 2}`, destIp: '142.250.1.1', srcPort: 40000 + (i % 20000), destPort: 443, protocol: 'TCP', packetSize: 60 + (i % 1400) };
+}
+
+async function startServer(): Promise<{ child: ChildProcess; cleanup: () => void }> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'netsentinel-bench-'));
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist/cli/main.js'), 'serve'], {
+    env: { ...process.env, PORT: String(PORT), LOG_LEVEL: 'warn', DATA_DIR: dataDir, WORKERS: '0' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  for (let i = 0; i < 600; i++) {
+    const up = await fetch(`http://127.0.0.1:${PORT}/readyz`).then((r) => r.ok, () => false);
+    if (up) return { child, cleanup: () => rmSync(dataDir, { recursive: true, force: true }) };
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill();
+  throw new Error('server did not become ready');
+}
+
+async function load(batch: number) {
+  const body = JSON.stringify({ query: PREDICT, variables: { records: Array.from({ length: batch }, (_, i) => record(i)) } });
+  const result = await autocannon({
+    url: `http://127.0.0.1:${PORT}/graphql`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    connections: CONNECTIONS,
+    duration: DURATION_S,
+  });
+  const rps = result.requests.average;
+  return {
+    section: 'graphql',
+    case: `predict batch ${batch}`,
+    'requests/s': Math.round(rps),
+    'records/s': Math.round(rps * batch),
+    'p50 ms': result.latency.p50,
+    'p99 ms': result.latency.p99,
+    errors: result.errors + result.non2xx,
+  };
+}
+
+export async function benchGraphql(): Promise<Record<string, unknown>[]> {
+  const { child, cleanup } = await startServer();
+  try {
+    const rows = [];
+    for (const batch of [1, 100, 1000]) rows.push(await load(batch));
+    return rows;
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    cleanup();
+  }
+}
+
+if (require.main === module) {
+  benchGraphql().then((rows) => console.table(rows), (err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

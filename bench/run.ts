@@ -1,0 +1,34 @@
+/**
+ * `npm run bench [section...]`: prints one table per section. Sections: detectors,
+ * features, capture, graphql (the graphql section runs the built server; `npm run bench` builds first).
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+type Section = () => Promise<Record<string, unknown>[]>;
+
+const sections: Record<string, () => Promise<Section>> = {
+  detectors: async () => (await import('./detectors.bench')).benchDetectors as Section,
+  features: async () => (await import('./features.bench')).benchFeatures as Section,
+  capture: async () => (await import('./capture.bench')).benchCapture as Section,
+  graphql: async () => (await import('./graphql.bench')).benchGraphql as Section,
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const names = wanted.length > 0 ? wanted : Object.keys(sections);
+  for (const name of names) {
+    const load = sections[name];
+    if (!load) throw new Error(`Unknown section "${name}"; known: ${Object.keys(sections).join(', ')}`);
+    if (name === 'graphql' && !existsSync(path.resolve(__dirname, '../dist/cli/main.js'))) {
+      throw new Error('Run `npm run build` before the graphql section');
+    }
+    console.log(`\n## ${name}`);
+    console.table(await (await load())());
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+/**
+ * Prisma CLI configuration. Prisma 6 in its Rust-free mode ("js" engine with a
+ * driver adapter) runs migrations with the Wasm schema engine bundled in the
+ * `prisma` package, so nothing is downloaded (Prisma 7 cannot migrate offline).
+ * The workarounds below belong to the CLI only; the app builds its own client.
+ */
+import path from 'node:path';
+import { defineConfig } from 'prisma/config';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+
+const TEXT_OID = 25;
+// Catalog columns of type `name` (oid 19) and `"char"` (oid 18) make the adapter
+// fail with "Column type 'name' could not be deserialized" (prisma#27403).
+const CATALOG_TEXT_OIDS = new Set([18, 19]);
+
+function cliPool(): pg.Pool {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is required for Prisma CLI commands');
+  // A short idle timeout lets the CLI exit promptly instead of lingering ~10 s on the pool.
+  const pool = new pg.Pool({ connectionString: url, idleTimeoutMillis: 100, allowExitOnIdle: true });
+  const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<pg.QueryResult>;
+  (pool as unknown as { query: unknown }).query = async (...args: unknown[]) => {
+    const result = await query(...args);
+    for (const field of result.fields ?? []) {
+      if (CATALOG_TEXT_OIDS.has(field.dataTypeID)) field.dataTypeID = TEXT_OID;
+    }
+    return result;
+  };
+  return pool;
+}
+
+export default defineConfig({
+  experimental: { adapter: true },
+  schema: path.join('prisma', 'schema.prisma'),
+  migrations: { path: path.join('prisma', 'migrations') },
+  engine: 'js',
+  async adapter() {
+    return new PrismaPg(cliPool());
+  },
+});

@@ -1,0 +1,96 @@
+import type { Prisma, PrismaClient } from '@prisma/client';
+import type pg from 'pg';
+import { AppError } from '../errors/app-error';
+import { ErrorCode } from '../errors/error-codes';
+
+export interface NewAnomaly {
+  profileId: string;
+  time: Date;
+  record: unknown;
+  score: number;
+  detectorScores: unknown;
+  modelIds: string[];
+  explanation: unknown;
+  srcIp?: string;
+  destIp?: string;
+}
+
+export interface AnomalyFilter {
+  profileId?: string;
+  since?: Date;
+  until?: Date;
+  minScore?: number;
+  srcIp?: string;
+  destIp?: string;
+}
+
+export type AnomalyRow = Prisma.AnomalyGetPayload<{ include: { profile: { select: { name: true } } } }>;
+
+// One statement for the whole batch: unnest() turns parallel arrays into rows,
+// ~10x faster than createMany (STACK.md). Times travel as UTC ISO strings because
+// the column is a timestamp without time zone, as Prisma stores it.
+const INSERT_SQL = `
+INSERT INTO "Anomaly" ("profileId", "time", "record", "score", "detectorScores", "modelIds", "explanation", "srcIp", "destIp")
+SELECT p, (t AT TIME ZONE 'UTC'), r, s, d, string_to_array(m, ','), e, si, di
+FROM unnest($1::uuid[], $2::timestamptz[], $3::jsonb[], $4::float8[], $5::jsonb[], $6::text[], $7::jsonb[], $8::text[], $9::text[])
+  AS u(p, t, r, s, d, m, e, si, di)
+RETURNING id`;
+
+export class AnomalyRepository {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly pool: pg.Pool,
+  ) {}
+
+  /** Inserts a batch in one round trip; returns the new ids in input order. */
+  async insertMany(rows: readonly NewAnomaly[]): Promise<string[]> {
+    if (rows.length === 0) return [];
+    const res = await this.pool.query<{ id: string }>(INSERT_SQL, [
+      rows.map((r) => r.profileId),
+      rows.map((r) => r.time.toISOString()),
+      rows.map((r) => JSON.stringify(r.record)),
+      rows.map((r) => r.score),
+      rows.map((r) => JSON.stringify(r.detectorScores)),
+      rows.map((r) => r.modelIds.join(',')),
+      rows.map((r) => JSON.stringify(r.explanation)),
+      rows.map((r) => r.srcIp ?? null),
+      rows.map((r) => r.destIp ?? null),
+    ]);
+    return res.rows.map((r) => String(r.id));
+  }
+
+  /** Newest first, keyset pagination on (time, id) so pages stay stable while anomalies arrive. */
+  async list(filter: AnomalyFilter, first: number, after?: string): Promise<{ rows: AnomalyRow[]; hasNextPage: boolean }> {
+    const where: Prisma.AnomalyWhereInput = {
+      profileId: filter.profileId,
+      srcIp: filter.srcIp,
+      destIp: filter.destIp,
+      score: filter.minScore !== undefined ? { gte: filter.minScore } : undefined,
+      time: filter.since || filter.until ? { gte: filter.since, lte: filter.until } : undefined,
+    };
+    const cursor = after ? decodeCursor(after) : undefined;
+    const page: Prisma.AnomalyWhereInput = cursor
+      ? { OR: [{ time: { lt: cursor.time } }, { time: cursor.time, id: { lt: cursor.id } }] }
+      : {};
+    const rows = await this.prisma.anomaly.findMany({
+      where: { AND: [where, page] },
+      orderBy: [{ time: 'desc' }, { id: 'desc' }],
+      take: first + 1,
+      include: { profile: { select: { name: true } } },
+    });
+    return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
+  }
+}
+
+export function encodeCursor(row: { time: Date; id: bigint }): string {
+  return Buffer.from(`${row.time.toISOString()}|${row.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { time: Date; id: bigint } {
+  const [iso, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const time = new Date(iso);
+  if (!id || !/^\d+$/.test(id) || Number.isNaN(time.getTime())) {
+    throw new AppError(ErrorCode.BAD_USER_INPUT, 'Invalid pagination cursor', { field: 'after' });
+  }
+  return { time, id: BigInt(id) };
+}

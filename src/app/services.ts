@@ -1,0 +1,91 @@
+import type { Logger } from 'pino';
+import { AnomalyRepository } from '../anomalies/anomaly.repository';
+import type { Config } from '../config/config';
+import { connectDatabase, type Database } from '../db/database';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded-postgres';
+import { applyMigrations } from '../db/migrator';
+import { DetectionService } from '../detection/detection.service';
+import { ModelCache } from '../detection/model-cache';
+import { createDefaultRegistry } from '../detectors/builtin';
+import type { DetectorRegistry } from '../detectors/registry';
+import { createEventBus, type EventBus } from '../events/pubsub';
+import { ModelRepository } from '../models/model.repository';
+import { ProfileService } from '../profiles/profile.service';
+import { TrafficRepository } from '../traffic/traffic.repository';
+
+/** Everything a request handler, job or CLI command needs, built once per process. */
+export interface Services {
+  config: Config;
+  logger: Logger;
+  db: Database;
+  registry: DetectorRegistry;
+  events: EventBus;
+  profiles: ProfileService;
+  models: ModelRepository;
+  anomalies: AnomalyRepository;
+  traffic: TrafficRepository;
+  cache: ModelCache;
+  detection: DetectionService;
+  close(): Promise<void>;
+}
+
+/** Connects to DATABASE_URL, or starts the embedded PostgreSQL, and applies migrations. */
+export async function createServices(config: Config, logger: Logger): Promise<Services> {
+  let embedded: EmbeddedPostgres | undefined;
+  let url = config.databaseUrl;
+  if (!url) {
+    embedded = await startEmbeddedPostgres(config.dataDir);
+    url = embedded.url;
+    logger.info({ dataDir: config.dataDir }, 'database: embedded PostgreSQL (PGlite); set DATABASE_URL to use a server');
+  } else {
+    logger.info({ url: redact(url) }, 'database: PostgreSQL server from DATABASE_URL');
+  }
+  const db = connectDatabase(url, embedded ? 4 : 10);
+  const applied = await applyMigrations(db.pool, db.schema);
+  if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
+
+  const registry = createDefaultRegistry();
+  const events = createEventBus(config.redisUrl);
+  const profiles = new ProfileService(db.prisma, registry);
+  const models = new ModelRepository(db.prisma);
+  const anomalies = new AnomalyRepository(db.prisma, db.pool);
+  const traffic = new TrafficRepository(db.pool);
+  const cache = new ModelCache(profiles, models, registry);
+  const detection = new DetectionService({ cache, anomalies, traffic, events, logger, maxBatchRecords: config.maxBatchRecords });
+  const stopWatching = watchModelChanges(events, cache);
+
+  return {
+    config,
+    logger,
+    db,
+    registry,
+    events,
+    profiles,
+    models,
+    anomalies,
+    traffic,
+    cache,
+    detection,
+    async close() {
+      await stopWatching();
+      await events.close();
+      await db.close();
+      await embedded?.stop();
+    },
+  };
+}
+
+/** Other server instances announce model and profile changes; drop what they made stale. */
+function watchModelChanges(events: EventBus, cache: ModelCache): () => Promise<unknown> {
+  const changes = events.subscribe('MODELS_CHANGED');
+  void (async () => {
+    for await (const change of changes) cache.invalidate(change.profile);
+  })();
+  return () => changes.return();
+}
+
+function redact(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}

@@ -1,0 +1,162 @@
+import { AppError } from '../errors/app-error';
+import { ErrorCode } from '../errors/error-codes';
+import { TrafficRecord } from '../records/traffic-record';
+import { CaptureFormat } from './capture-format';
+import { OpenedCapture, openCapture, parseFrames } from './capture-source';
+import { CaptureSource, CaptureStats, createCaptureStats, Frame } from './capture.types';
+import { FlowTable, FlowTableOptions, FlowTableStats } from './flow.table';
+import { PacketDecoder } from './packet.decoder';
+import { packetRecord } from './packet-record';
+import { WindowedFeatureOptions, WindowedFeatures } from './windowed.features';
+import { createZeekReadStats, readZeekConnLog, ZeekReadStats } from './zeek-conn.reader';
+
+export interface CapturePipelineOptions {
+  /** One record per packet, or one per bidirectional flow. */
+  kind: 'packet' | 'flow';
+  /** Add the windowed host / pair / socket features to each record's attributes. */
+  windowed: boolean;
+  /** Records per batch (default 1000). */
+  batchSize?: number;
+  /**
+   * For live captures: a partial batch older than this (wall clock) is handed
+   * out when the next chunk arrives instead of waiting to fill (default 1000).
+   */
+  maxBatchDelayMs?: number;
+  flows?: Partial<FlowTableOptions>;
+  features?: Partial<WindowedFeatureOptions>;
+  /** Zeek input: which column becomes `label`. */
+  labelColumn?: string;
+}
+
+export interface CapturePipelineStats {
+  /** Detected input format; undefined until reading starts. */
+  format: CaptureFormat | undefined;
+  capture: CaptureStats;
+  flows: FlowTableStats | undefined;
+  zeek: ZeekReadStats | undefined;
+  features: WindowedFeatures['stats'] | undefined;
+}
+
+const NO_BATCHES: TrafficRecord[][] = [];
+
+/**
+ * Capture file or stream in, batches of TrafficRecords out, ready to be sent
+ * to a detection service batch by batch. Reads pcap, pcapng (gzipped or not),
+ * `tcpdump -w - -U` output and Zeek conn.logs (flow kind only). Memory stays
+ * bounded by one input chunk, the flow table and the feature tables.
+ *
+ * Packet records carry features updated by their own packet. Flow records are
+ * emitted when flows end (not in start order); each flow then counts as one
+ * observation at its end time, sized by its IP bytes, so flow features
+ * describe flows (flow rate, distinct ports of flows, ...).
+ */
+export class CapturePipeline implements AsyncIterable<TrafficRecord[]> {
+  private readonly batchSize: number;
+  private readonly maxBatchDelayMs: number;
+  private readonly captureStats = createCaptureStats();
+  private format: CaptureFormat | undefined;
+  private flowTable: FlowTable | undefined;
+  private zeekStats: ZeekReadStats | undefined;
+  private features: WindowedFeatures | undefined;
+  private batch: TrafficRecord[] = [];
+  private ready: TrafficRecord[][] = [];
+  private batchStartedAt = 0;
+
+  constructor(private readonly source: CaptureSource, private readonly options: CapturePipelineOptions) {
+    this.batchSize = options.batchSize ?? 1000;
+    this.maxBatchDelayMs = options.maxBatchDelayMs ?? 1000;
+  }
+
+  get stats(): CapturePipelineStats {
+    return {
+      format: this.format,
+      capture: this.captureStats,
+      flows: this.flowTable?.stats,
+      zeek: this.zeekStats,
+      features: this.features?.stats,
+    };
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<TrafficRecord[]> {
+    const capture = await openCapture(this.source);
+    this.format = capture.format;
+    if (this.options.windowed) this.features = new WindowedFeatures(this.options.features);
+    if (capture.format === 'zeek-tsv' || capture.format === 'zeek-json') yield* this.zeekBatches(capture);
+    else yield* this.packetBatches(capture);
+  }
+
+  private async *packetBatches(capture: OpenedCapture): AsyncGenerator<TrafficRecord[]> {
+    const decoder = new PacketDecoder(this.captureStats);
+    const onPacket = this.options.kind === 'packet' ? this.packetHandler(decoder) : this.flowHandler(decoder);
+    const sink = (frame: Frame): void => {
+      if (decoder.decode(frame)) onPacket();
+    };
+    for await (const _ of parseFrames(capture, this.captureStats, sink)) yield* this.takeBatches(false);
+    this.flowTable?.flush();
+    yield* this.takeBatches(true);
+  }
+
+  private packetHandler(decoder: PacketDecoder): () => void {
+    const features = this.features;
+    return () => {
+      const packet = decoder.packet;
+      const record = packetRecord(packet);
+      if (features) {
+        features.update(
+          packet.timestampMs, packet.srcIp, packet.dstIp, packet.srcPort, packet.dstPort, packet.protocol, packet.ipLength,
+        );
+        record.attributes = features.attributes();
+      }
+      this.push(record);
+    };
+  }
+
+  private flowHandler(decoder: PacketDecoder): () => void {
+    const features = this.features;
+    const table = new FlowTable((record) => {
+      features?.annotate(record);
+      this.push(record);
+    }, this.options.flows);
+    this.flowTable = table;
+    return () => table.add(decoder.packet);
+  }
+
+  private async *zeekBatches(capture: OpenedCapture): AsyncGenerator<TrafficRecord[]> {
+    if (this.options.kind !== 'flow') {
+      throw new AppError(ErrorCode.CAPTURE_ERROR, 'a Zeek conn.log holds flows: use kind "flow"', { format: capture.format });
+    }
+    const stats = createZeekReadStats();
+    this.zeekStats = stats;
+    for await (const record of readZeekConnLog(capture.chunks, { stats, labelColumn: this.options.labelColumn })) {
+      this.features?.annotate(record);
+      this.push(record);
+      yield* this.takeBatches(false);
+    }
+    yield* this.takeBatches(true);
+  }
+
+  private push(record: TrafficRecord): void {
+    if (this.batch.length === 0) this.batchStartedAt = Date.now();
+    this.batch.push(record);
+    if (this.batch.length >= this.batchSize) {
+      this.ready.push(this.batch);
+      this.batch = [];
+    }
+  }
+
+  /** Full batches, plus the partial one at the end or when it waited too long. */
+  private takeBatches(final: boolean): TrafficRecord[][] {
+    if (this.batch.length > 0 && (final || Date.now() - this.batchStartedAt >= this.maxBatchDelayMs)) {
+      this.ready.push(this.batch);
+      this.batch = [];
+    }
+    if (this.ready.length === 0) return NO_BATCHES;
+    const taken = this.ready;
+    this.ready = [];
+    return taken;
+  }
+}
+
+export function capturePipeline(source: CaptureSource, options: CapturePipelineOptions): CapturePipeline {
+  return new CapturePipeline(source, options);
+}

@@ -1,0 +1,75 @@
+import { AddressFormatter } from './address-format';
+
+/**
+ * What the decoder extracts from one frame. The decoder owns a single instance
+ * and overwrites it for every packet (no per-packet allocation); consumers copy
+ * what they keep, as `packetRecord` does.
+ */
+export class DecodedPacket {
+  timestampMs = 0;
+  /** Frame length on the wire. */
+  frameLength = 0;
+  /** Frame bytes and MAC offsets (-1: none): MACs are formatted only when read. */
+  linkData: Buffer = Buffer.alloc(0);
+  srcMacAt = -1;
+  dstMacAt = -1;
+  /** Innermost 802.1Q VLAN id, -1 when untagged. */
+  vlanId = -1;
+  /** EtherType of the network layer (0x0800, 0x86dd, 0x0806, ...). */
+  etherType = 0;
+  /** 4, 6, or 0 for ARP. */
+  ipVersion = 0;
+  srcIp = '';
+  dstIp = '';
+  /** IP protocol number, or IpProtocol.ARP. */
+  protocol = 0;
+  protocolName = '';
+  /** IP total length (header included); the frame length for ARP. */
+  ipLength = 0;
+  /** Bytes of the IP payload (transport header included). */
+  ipPayloadLength = 0;
+  /** -1 when the packet has no ports (non-first fragment, ICMP, ARP, ...). */
+  srcPort = -1;
+  dstPort = -1;
+  tcpFlags = 0;
+  tcpSeq = 0;
+  tcpAck = 0;
+  tcpWindow = 0;
+  /** Transport payload bytes as the headers declare them (UDP length for UDP, like Zeek). */
+  payloadLength = 0;
+  /** A non-first IP fragment: no transport header. */
+  fragment = false;
+  icmpType = -1;
+  icmpCode = -1;
+  arpOperation = 0;
+
+  constructor(private readonly addresses: AddressFormatter) {}
+
+  get srcMac(): string | undefined {
+    return this.srcMacAt >= 0 ? this.addresses.macAt(this.linkData, this.srcMacAt) : undefined;
+  }
+
+  get dstMac(): string | undefined {
+    return this.dstMacAt >= 0 ? this.addresses.macAt(this.linkData, this.dstMacAt) : undefined;
+  }
+
+  reset(timestampMs: number, frameLength: number, linkData: Buffer): void {
+    this.timestampMs = timestampMs;
+    this.frameLength = frameLength;
+    this.linkData = linkData;
+    this.srcMacAt = -1;
+    this.dstMacAt = -1;
+    this.vlanId = -1;
+    this.etherType = 0;
+    this.ipVersion = 0;
+    this.protocol = 0;
+    this.srcPort = -1;
+    this.dstPort = -1;
+    this.tcpFlags = 0;
+    this.payloadLength = 0;
+    this.fragment = false;
+    this.icmpType = -1;
+    this.icmpCode = -1;
+    this.arpOperation = 0;
+  }
+}

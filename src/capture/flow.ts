@@ -1,0 +1,111 @@
+import { TrafficRecord } from '../records/traffic-record';
+import { DecodedPacket } from './decoded-packet';
+import { IpProtocol } from './protocols';
+import { guessService } from './services';
+import { tcpFlagString } from './tcp-flags';
+import { TcpConnection } from './tcp-state';
+
+const { TCP, UDP, ICMP, ICMPV6 } = IpProtocol;
+
+/** One bidirectional connection: the originator is whoever sent the first packet seen. */
+export class Flow {
+  readonly tcp: TcpConnection | undefined;
+  start: number;
+  lastSeen: number;
+  /** When the flow last moved to the back of the table's recency order. */
+  touchedAt: number;
+  /** When TCP finished (FIN both ways, RST, ...); -1 while open. */
+  closedAt = -1;
+  packetsOut = 0;
+  packetsIn = 0;
+  ipBytesOut = 0;
+  ipBytesIn = 0;
+  payloadOut = 0;
+  payloadIn = 0;
+  /** Union of the TCP flags of every packet. */
+  flags = 0;
+
+  constructor(
+    readonly key: string,
+    readonly protocol: number,
+    readonly protocolName: string,
+    readonly origIp: string,
+    readonly origPort: number,
+    readonly respIp: string,
+    readonly respPort: number,
+    readonly origMac: string | undefined,
+    readonly respMac: string | undefined,
+    now: number,
+  ) {
+    this.start = now;
+    this.lastSeen = now;
+    this.touchedAt = now;
+    this.tcp = protocol === TCP ? new TcpConnection() : undefined;
+  }
+
+  add(packet: DecodedPacket, isOrig: boolean): void {
+    if (packet.timestampMs > this.lastSeen) this.lastSeen = packet.timestampMs;
+    if (isOrig) {
+      this.packetsOut++;
+      this.ipBytesOut += packet.ipLength;
+      this.payloadOut += packet.payloadLength;
+    } else {
+      this.packetsIn++;
+      this.ipBytesIn += packet.ipLength;
+      this.payloadIn += packet.payloadLength;
+    }
+    if (this.tcp) {
+      this.flags |= packet.tcpFlags;
+      this.tcp.update(isOrig, packet.tcpFlags, packet.tcpSeq, packet.tcpAck, packet.tcpWindow, packet.payloadLength);
+    }
+  }
+
+  /** Starts a new accounting period after an active timeout; the TCP state carries over. */
+  restart(now: number): void {
+    this.start = now;
+    this.packetsOut = this.packetsIn = 0;
+    this.ipBytesOut = this.ipBytesIn = 0;
+    this.payloadOut = this.payloadIn = 0;
+    this.flags = 0;
+    if (this.tcp) this.tcp.history = '';
+  }
+
+  toRecord(): TrafficRecord {
+    const hasPorts = this.protocol === TCP || this.protocol === UDP
+      || this.protocol === ICMP || this.protocol === ICMPV6;
+    return {
+      timestamp: this.start,
+      srcIp: this.origIp,
+      destIp: this.respIp,
+      srcPort: hasPorts ? this.origPort : undefined,
+      destPort: hasPorts ? this.respPort : undefined,
+      protocol: this.protocolName,
+      duration: (this.lastSeen - this.start) / 1000,
+      // TCP counts sequence space like Zeek, so retransmissions are not counted twice.
+      bytesOut: this.tcp ? this.tcp.bytes(true) : this.payloadOut,
+      bytesIn: this.tcp ? this.tcp.bytes(false) : this.payloadIn,
+      packetsOut: this.packetsOut,
+      packetsIn: this.packetsIn,
+      connState: this.connState(),
+      service: guessService(this.protocol, this.origPort, this.respPort),
+      srcMac: this.origMac,
+      destMac: this.respMac,
+      tcpFlags: this.tcp ? tcpFlagString(this.flags) : undefined,
+      history: this.history(),
+      attributes: { orig_ip_bytes: this.ipBytesOut, resp_ip_bytes: this.ipBytesIn },
+    };
+  }
+
+  private connState(): string {
+    if (this.tcp) return this.tcp.connState();
+    if (this.protocol !== UDP) return 'OTH';
+    return this.packetsIn > 0 ? 'SF' : 'S0';
+  }
+
+  /** Zeek logs UDP as 'D'/'Dd' (data each way) and leaves ICMP's history unset. */
+  private history(): string | undefined {
+    if (this.tcp) return this.tcp.history || undefined;
+    if (this.protocol !== UDP) return undefined;
+    return this.packetsIn > 0 ? 'Dd' : 'D';
+  }
+}

@@ -1,0 +1,197 @@
+import type { TrafficRecord } from '../records/traffic-record';
+import { ADDRESS_CLASSES, PORT_CLASSES } from './feature-spec.types';
+import type {
+  AddressFeatureSpec,
+  CategoricalFeatureSpec,
+  FeatureDef,
+  FeatureSpec,
+  NumericFeatureSpec,
+  PortFeatureSpec,
+  ServiceSideFeatureSpec,
+} from './feature-spec.types';
+import { readAddressClass } from './address.features';
+import { decodeSeenPorts, portClass, portSeen, readPort } from './port.features';
+import { surprise, unseenFrequency } from './rarity';
+import { serviceSide, specServicePorts } from './service-side.features';
+import { featureLabel, featureUnit, numberReader, stringReader } from './value-source';
+
+/** What one raw field of a record looks like against training, before ranking. */
+export interface FieldDescription {
+  value: string;
+  typical: string;
+  message: string;
+  /** Robust |z| for numbers, surprise() of the training frequency for everything else. */
+  deviation: number;
+}
+
+/** Compact numbers for people: integers as is, otherwise three significant digits. */
+export function formatNumber(v: number): string {
+  if (Number.isInteger(v)) return String(v);
+  if (Math.abs(v) >= 100) return String(Math.round(v));
+  return String(Number(v.toPrecision(3)));
+}
+
+export function formatShare(p: number): string {
+  const pct = p * 100;
+  if (pct === 0 || pct >= 10) return `${Math.round(pct)}%`;
+  return `${Number(pct.toPrecision(pct >= 1 ? 2 : 1))}%`;
+}
+
+function withUnit(v: number, unit: string): string {
+  return unit === '' ? formatNumber(v) : `${formatNumber(v)} ${unit}`;
+}
+
+function describeMissing(def: FeatureDef, rows: number, typical: string): FieldDescription {
+  const label = featureLabel(def);
+  const p = def.missing / rows;
+  const history = def.missing > 0 ? `; it was missing in ${formatShare(p)} of training` : '; it was never missing in training';
+  return {
+    value: 'missing',
+    typical,
+    message: `${label} is missing (typical: ${typical})${history}`,
+    deviation: surprise(def.missing > 0 ? p : unseenFrequency(rows)),
+  };
+}
+
+/** ICMP and friends have no ports: their absence explains nothing, so it must not outrank real deviations. */
+function describeMissingPort(def: FeatureDef, record: TrafficRecord, rows: number, typical: string): FieldDescription {
+  const protocol = record.protocol;
+  if (protocol === undefined || PORT_PROTOCOLS.has(protocol)) return describeMissing(def, rows, typical);
+  return { value: 'none', typical, message: `${featureLabel(def)}: none, ${protocol} has no ports`, deviation: 0 };
+}
+
+const PORT_PROTOCOLS = new Set(['TCP', 'UDP', 'SCTP', 'DCCP', 'UDPLITE']);
+
+/** The most frequent values that are actually common (≥ 5%), at least one, at most three. */
+function typicalValues(values: readonly (string | number)[], counts: readonly number[], total: number): string {
+  const common = values.filter((_, i) => i === 0 || counts[i] >= 0.05 * total);
+  return common.slice(0, 3).join(', ') || 'none';
+}
+
+function describeNumeric(def: NumericFeatureSpec, record: TrafficRecord, z: number, rows: number): FieldDescription {
+  const { stats } = def;
+  const unit = featureUnit(def);
+  const typical = `${formatNumber(stats.q50)} (IQR ${formatNumber(stats.q25)}–${formatNumber(stats.q75)})`;
+  const v = numberReader(def.source)(record);
+  if (v !== v) return describeMissing(def, rows, typical);
+  const label = featureLabel(def);
+  const shown = withUnit(v, unit);
+  let message = `${label} ${shown}, typical ${typical}`;
+  if (v > stats.max) {
+    message = `${label} ${shown} is above anything seen in training (max ${formatNumber(stats.max)}); typical ${typical}`;
+  } else if (v < stats.min) {
+    message = `${label} ${shown} is below anything seen in training (min ${formatNumber(stats.min)}); typical ${typical}`;
+  }
+  return { value: formatNumber(v), typical, message, deviation: Math.abs(z) };
+}
+
+function describeCategorical(def: CategoricalFeatureSpec, record: TrafficRecord, rows: number): FieldDescription {
+  const typical = typicalValues(def.categories, def.counts, def.count);
+  const v = stringReader(def.source)(record);
+  if (v === undefined) return describeMissing(def, rows, typical);
+  const label = featureLabel(def);
+  const top = def.categories.indexOf(v);
+  const rare = top < 0 ? def.rare.indexOf(v) : -1;
+  if (top < 0 && rare < 0) {
+    const message = `${label} ${v} was never seen in training (typical: ${typical})`;
+    return { value: v, typical, message, deviation: surprise(unseenFrequency(rows)) };
+  }
+  const seen = top >= 0 ? def.counts[top] : def.rareCounts[rare];
+  const p = seen / rows;
+  const message =
+    top >= 0 && p >= 0.05
+      ? `${label} ${v} is common (${formatShare(p)} of training)`
+      : `${label} ${v} is rare: ${seen} of ${rows} training records (typical: ${typical})`;
+  return { value: v, typical, message, deviation: surprise(p) };
+}
+
+function describePort(def: PortFeatureSpec, record: TrafficRecord, rows: number): FieldDescription {
+  const typical = typicalValues(def.ports, def.counts, def.count);
+  const port = readPort(record, def.key);
+  if (port !== port) return describeMissingPort(def, record, rows, typical);
+  const label = featureLabel(def);
+  const top = def.ports.indexOf(port);
+  if (top >= 0) {
+    const p = def.counts[top] / rows;
+    const message = `${label} ${port} is common (${formatShare(p)} of training)`;
+    return { value: String(port), typical, message, deviation: surprise(p) };
+  }
+  const k = portClass(port);
+  const nonTop = def.classCounts[k] - def.ports.reduce((s, q, i) => s + (portClass(q) === k ? def.counts[i] : 0), 0);
+  if (!portSeen(decodeSeenPorts(def), port)) {
+    // Good–Turing: how often training met a brand-new port of this class. Random client ports make
+    // new ephemeral ports ordinary, while a new well-known port is a real surprise.
+    const p = Math.max(def.classSingletons[k], 0.5) / (rows + 1);
+    const message = `${label} ${port} was never seen in training (typical: ${typical})`;
+    return { value: String(port), typical, message, deviation: surprise(p) };
+  }
+  const p = nonTop / rows;
+  const message =
+    `${label} ${port} is uncommon: not a frequent port; ${PORT_CLASSES[k]} ports outside the frequent ones ` +
+    `were ${formatShare(p)} of training (typical: ${typical})`;
+  return { value: String(port), typical, message, deviation: surprise(p) };
+}
+
+const CLASS_WORDS = ['internal', 'external', 'multicast/broadcast'];
+
+function describeAddress(def: AddressFeatureSpec, record: TrafficRecord, rows: number): FieldDescription {
+  const majority = def.classCounts.indexOf(Math.max(...def.classCounts));
+  const typical = ADDRESS_CLASSES[majority];
+  const code = readAddressClass(record, def.key);
+  if (code < 0) return describeMissing(def, rows, typical);
+  const k = code & 3;
+  const ip = String(record[def.key]);
+  const label = featureLabel(def);
+  const who = def.key === 'srcIp' ? 'sources' : 'destinations';
+  const p = def.classCounts[k] / rows;
+  const history =
+    p > 0 ? `in training ${formatShare(p)} of ${who} were ${CLASS_WORDS[k]}` : `no ${who.slice(0, -1)} in training was ${CLASS_WORDS[k]}`;
+  return {
+    value: ip,
+    typical,
+    message: `${label} ${ip} is ${CLASS_WORDS[k]}; ${history}`,
+    deviation: surprise(p > 0 ? p : unseenFrequency(rows)),
+  };
+}
+
+const SIDE_WORDS = [
+  'the destination is a frequent service port (a request)',
+  'the source is a frequent service port (a response)',
+  'both ports are frequent service ports',
+  'neither port is a frequent service port',
+];
+
+function describeServiceSide(def: ServiceSideFeatureSpec, record: TrafficRecord, spec: FeatureSpec): FieldDescription {
+  const rows = spec.rows;
+  const majority = def.sideCounts.indexOf(Math.max(...def.sideCounts));
+  const typical = SIDE_WORDS[majority];
+  const s = readPort(record, 'srcPort');
+  const d = readPort(record, 'destPort');
+  if (s !== s || d !== d) return describeMissingPort(def, record, rows, typical);
+  const side = serviceSide(specServicePorts(spec), s, d);
+  const p = def.sideCounts[side] / rows;
+  const history = p > 0 ? `${formatShare(p)} of training records were like that` : 'no training record was like that';
+  return {
+    value: `${s} → ${d}`,
+    typical,
+    message: `port pair ${s} → ${d}: ${SIDE_WORDS[side]}; ${history}`,
+    deviation: surprise(p > 0 ? p : unseenFrequency(rows)),
+  };
+}
+
+/** `z` is the feature's first encoded column (the robust z for numeric features). */
+export function describeField(def: FeatureDef, record: TrafficRecord, z: number, spec: FeatureSpec): FieldDescription {
+  const rows = spec.rows;
+  switch (def.type) {
+    case 'numeric':
+      return describeNumeric(def, record, z, rows);
+    case 'categorical':
+      return describeCategorical(def, record, rows);
+    case 'port':
+      return describePort(def, record, rows);
+    case 'address':
+      return describeAddress(def, record, rows);
+    case 'serviceSide':
+      return describeServiceSide(def, record, spec);
+  }
+}

@@ -1,0 +1,58 @@
+import { AppError } from '../errors/app-error';
+import { ErrorCode } from '../errors/error-codes';
+import type { TrafficRecord } from '../records/traffic-record';
+import type { FeatureSpec } from './feature-spec.types';
+import { describeField } from './feature.describers';
+import { featureLayout } from './feature.layout';
+import { featureLabel } from './value-source';
+
+export interface FeatureExplanation {
+  /** Human name of the raw field ("destination port") or the attribute column name. */
+  feature: string;
+  value: string;
+  typical: string;
+  /** The detector's summed contribution over the field's columns, else its deviation from training. */
+  weight: number;
+  message: string;
+}
+
+function checkLength(what: string, actual: number, expected: number): void {
+  if (actual !== expected) {
+    throw new AppError(ErrorCode.DIMENSION_MISMATCH, `${what} has ${actual} columns, the feature spec encodes ${expected}`, {
+      actual,
+      expected,
+    });
+  }
+}
+
+/**
+ * The `top` fields that best explain why `record` scored as it did. One-hot
+ * and indicator columns are summed back to the field they came from, so a
+ * person reads "destination port" rather than "destPort:registered".
+ * With a detector's per-column `contributions` those decide the ranking;
+ * without, fields rank by how far the record is from training.
+ */
+export function explain(
+  spec: FeatureSpec,
+  record: TrafficRecord,
+  row: Float64Array,
+  contributions?: Float64Array,
+  top = 3,
+): FeatureExplanation[] {
+  const { names, offsets } = featureLayout(spec);
+  checkLength('row', row.length, names.length);
+  if (contributions !== undefined) checkLength('contributions', contributions.length, names.length);
+  const ranked = spec.features.map((def, i) => {
+    const d = describeField(def, record, row[offsets[i]], spec);
+    const weight = contributions === undefined ? d.deviation : sum(contributions, offsets[i], offsets[i + 1]);
+    return { feature: featureLabel(def), value: d.value, typical: d.typical, weight, message: d.message };
+  });
+  // Stable sort: equal weights keep spec order, so the output is deterministic.
+  return ranked.sort((a, b) => b.weight - a.weight).slice(0, Math.max(0, top));
+}
+
+function sum(values: Float64Array, from: number, to: number): number {
+  let s = 0;
+  for (let i = from; i < to; i++) s += values[i];
+  return s;
+}

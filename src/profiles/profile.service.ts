@@ -1,0 +1,128 @@
+import type { Prisma, PrismaClient, Profile, RecordKind } from '@prisma/client';
+import type { DetectorRegistry } from '../detectors/registry';
+import { AppError } from '../errors/app-error';
+import { ErrorCode } from '../errors/error-codes';
+import type { DetectorConfig } from '../training/trainer';
+
+export type { Profile };
+
+export const DEFAULT_SITE = 'default';
+export const DEFAULT_PROFILE = 'default';
+export const DEFAULT_DETECTORS: DetectorConfig[] = [{ name: 'isolation-forest' }, { name: 'knn-distance' }];
+
+export interface ProfileInput {
+  name: string;
+  kind?: RecordKind;
+  detectors?: DetectorConfig[];
+  contamination?: number;
+  alertsPerDay?: number | null;
+  storeTraffic?: boolean;
+  retrainEvery?: number | null;
+}
+
+interface ProfileData {
+  kind?: RecordKind;
+  contamination?: number;
+  alertsPerDay?: number | null;
+  storeTraffic?: boolean;
+  retrainEvery?: number | null;
+  detectors?: Prisma.InputJsonValue;
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+export function profileDetectors(profile: Profile): DetectorConfig[] {
+  return profile.detectors as unknown as DetectorConfig[];
+}
+
+export class ProfileService {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly registry: DetectorRegistry,
+  ) {}
+
+  async ensureDefaults(): Promise<Profile> {
+    const site = await this.prisma.site.upsert({ where: { name: DEFAULT_SITE }, update: {}, create: { name: DEFAULT_SITE } });
+    return this.prisma.profile.upsert({
+      where: { siteId_name: { siteId: site.id, name: DEFAULT_PROFILE } },
+      update: {},
+      create: {
+        siteId: site.id,
+        name: DEFAULT_PROFILE,
+        kind: 'PACKET',
+        detectors: DEFAULT_DETECTORS as unknown as Prisma.InputJsonValue,
+      },
+    });
+  }
+
+  list(): Promise<Profile[]> {
+    return this.prisma.profile.findMany({ where: { site: { name: DEFAULT_SITE } }, orderBy: { name: 'asc' } });
+  }
+
+  find(name: string): Promise<Profile | null> {
+    return this.prisma.profile.findFirst({ where: { name, site: { name: DEFAULT_SITE } } });
+  }
+
+  async get(name: string): Promise<Profile> {
+    const profile = await this.find(name);
+    if (!profile) throw new AppError(ErrorCode.PROFILE_NOT_FOUND, `No profile named "${name}"`, { profile: name });
+    return profile;
+  }
+
+  async upsert(input: ProfileInput): Promise<Profile> {
+    const data = this.validate(input);
+    const site = await this.prisma.site.upsert({ where: { name: DEFAULT_SITE }, update: {}, create: { name: DEFAULT_SITE } });
+    return this.prisma.profile.upsert({
+      where: { siteId_name: { siteId: site.id, name: input.name } },
+      update: data,
+      create: { ...data, siteId: site.id, name: input.name, detectors: data.detectors ?? (DEFAULT_DETECTORS as unknown as Prisma.InputJsonValue) },
+    });
+  }
+
+  async delete(name: string): Promise<boolean> {
+    if (name === DEFAULT_PROFILE) {
+      throw new AppError(ErrorCode.CONFLICT, 'The default profile serves the REST API and cannot be deleted', { profile: name });
+    }
+    const profile = await this.get(name);
+    await this.prisma.profile.delete({ where: { id: profile.id } });
+    return true;
+  }
+
+  private validate(input: ProfileInput): ProfileData {
+    if (!NAME.test(input.name)) {
+      throw badInput('name', 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+    }
+    if (input.contamination !== undefined && !(input.contamination > 0 && input.contamination <= 0.5)) {
+      throw badInput('contamination', 'must be in (0, 0.5]');
+    }
+    if (input.alertsPerDay != null && !(input.alertsPerDay > 0 && Number.isFinite(input.alertsPerDay))) {
+      throw badInput('alertsPerDay', 'must be a positive number');
+    }
+    if (input.retrainEvery != null && !(Number.isInteger(input.retrainEvery) && input.retrainEvery >= 60)) {
+      throw badInput('retrainEvery', 'must be a whole number of seconds, at least 60');
+    }
+    return {
+      kind: input.kind,
+      contamination: input.contamination,
+      alertsPerDay: input.alertsPerDay,
+      storeTraffic: input.storeTraffic,
+      retrainEvery: input.retrainEvery,
+      detectors: input.detectors ? (this.validateDetectors(input.detectors) as unknown as Prisma.InputJsonValue) : undefined,
+    };
+  }
+
+  /** Unknown detectors and bad params fail here with the registry's codes, never at predict time. */
+  private validateDetectors(detectors: DetectorConfig[]): DetectorConfig[] {
+    if (detectors.length === 0) throw badInput('detectors', 'enable at least one detector');
+    const names = new Set<string>();
+    return detectors.map((d) => {
+      if (names.has(d.name)) throw badInput('detectors', `detector ${d.name} is listed twice`);
+      names.add(d.name);
+      return { name: d.name, params: this.registry.validateParams(d.name, d.params ?? {}) };
+    });
+  }
+}
+
+function badInput(field: string, message: string): AppError {
+  return new AppError(ErrorCode.BAD_USER_INPUT, `${field} ${message}`, { field });
+}

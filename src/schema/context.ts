@@ -1,0 +1,5 @@
+import type { Services } from '../app/services';
+
+export interface GraphQLContext {
+  services: Services;
+}

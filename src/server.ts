@@ -1,0 +1,46 @@
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import { createServices, type Services } from './app/services';
+import type { Config } from './config/config';
+import { createHttpServer } from './http/http-server';
+import { createLogger, type Logger } from './logger';
+import { buildAppSchema } from './schema/build-schema';
+import { ensureDefaultModel } from './training/default-model';
+
+export interface RunningServer {
+  services: Services;
+  port: number;
+  url: string;
+  stop(): Promise<void>;
+}
+
+let schemaPromise: Promise<GraphQLSchema> | undefined;
+
+/** The schema is the same for every server in a process; build it once. */
+export function appSchema(): Promise<GraphQLSchema> {
+  return (schemaPromise ??= buildAppSchema());
+}
+
+/** Starts everything a server needs: database (or the embedded one), default model, HTTP + WebSocket. */
+export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+  const services = await createServices(config, logger);
+  try {
+    await ensureDefaultModel(services);
+    const http = await createHttpServer(services, await appSchema());
+    const port = await http.listen(config.port, config.host);
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    logger.info({ url, graphql: `${url}/graphql` }, 'netsentinel listening');
+    return {
+      services,
+      port,
+      url,
+      async stop() {
+        await http.close();
+        await services.close();
+      },
+    };
+  } catch (err) {
+    await services.close();
+    throw err;
+  }
+}

@@ -1,0 +1,95 @@
+import { fitFeatureSpec } from '../../src/features/feature-spec.builder';
+import { FeatureEncoder } from '../../src/features/feature.encoder';
+import { explain } from '../../src/features/feature.explainer';
+import type { TrafficRecord } from '../../src/records/traffic-record';
+import { generateHomeNetworkTraffic } from '../../src/sample/home-network.generator';
+import { isAppError } from '../../src/errors/app-error';
+
+describe('explain', () => {
+  const records = generateHomeNetworkTraffic({ seed: 3, count: 10_000 });
+  const spec = fitFeatureSpec('packet', records);
+  const encoder = new FeatureEncoder(spec);
+  const usual: TrafficRecord = { srcIp: '192.168.0.10', destIp: '142.250.1.1', srcPort: 51000, destPort: 443, protocol: 'TCP', packetSize: 52 };
+  const why = (r: TrafficRecord, contributions?: Float64Array) => explain(spec, r, encoder.transformRecord(r), contributions);
+
+  it('names a never-seen destination port', () => {
+    const [top] = why({ ...usual, destPort: 23 });
+    expect(top.feature).toBe('destination port');
+    expect(top.value).toBe('23');
+    expect(top.message).toMatch(/^destination port 23 was never seen in training \(typical: 443[,)]/);
+  });
+
+  it('names an outsized packet with its typical range', () => {
+    const [top] = why({ ...usual, packetSize: 65000 });
+    expect(top.feature).toBe('packet size');
+    expect(top.message).toMatch(/^packet size 65000 bytes is above anything seen in training \(max 1500\); typical \d+ \(IQR \d+–\d+\)$/);
+    expect(top.typical).toMatch(/IQR/);
+  });
+
+  it('names an unseen protocol', () => {
+    const [top] = why({ ...usual, protocol: 'GRE', srcPort: undefined, destPort: undefined });
+    expect(top.feature).toBe('protocol');
+    expect(top.message).toMatch(/^protocol GRE was never seen in training/);
+  });
+
+  it('describes addresses by their class and training share', () => {
+    const explanations = explain(spec, { ...usual, srcIp: '203.0.113.66' }, encoder.transformRecord(usual), undefined, 20);
+    const src = explanations.find((e) => e.feature === 'source address')!;
+    expect(src.message).toMatch(/^source address 203\.0\.113\.66 is external; in training \d+(\.\d+)?% of sources were external$/);
+  });
+
+  it('ranks the README attack by its size and ports, with readable messages', () => {
+    const attack = { srcIp: '203.0.113.66', destIp: '192.168.0.2', srcPort: 31337, destPort: 4444, protocol: 'TCP', packetSize: 65000 };
+    const result = why(attack);
+    expect(result).toHaveLength(3);
+    expect(result[0].feature).toBe('packet size');
+    for (const e of result.slice(1)) expect(e.feature).toMatch(/port/);
+    for (const e of result) {
+      expect(e.weight).toBeGreaterThan(0);
+      expect(e.typical.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('groups detector contributions back to the raw field', () => {
+    const contributions = new Float64Array(encoder.names.length);
+    encoder.names.forEach((n, i) => {
+      if (n.startsWith('protocol')) contributions[i] = 0.25;
+    });
+    const [top] = why(usual, contributions);
+    expect(top.feature).toBe('protocol');
+    expect(top.weight).toBeCloseTo(0.25 * encoder.names.filter((n) => n.startsWith('protocol')).length);
+  });
+
+  it('ranks unseen above rare above common', () => {
+    const weight = (protocol: string) =>
+      explain(spec, { protocol }, encoder.transformRecord({ protocol }), undefined, 50).find((e) => e.feature === 'protocol')!.weight;
+    expect(weight('GRE')).toBeGreaterThan(weight('ICMP'));
+    expect(weight('ICMP')).toBeGreaterThan(weight('TCP'));
+  });
+
+  it('explains a missing value', () => {
+    const explanations = explain(spec, { protocol: 'TCP' }, encoder.transformRecord({ protocol: 'TCP' }), undefined, 50);
+    expect(explanations.find((e) => e.feature === 'packet size')!.message).toMatch(/^packet size is missing/);
+  });
+
+  it('refuses rows and contributions of the wrong width', () => {
+    let code: string | undefined;
+    try {
+      explain(spec, usual, new Float64Array(3));
+    } catch (err) {
+      code = isAppError(err) ? err.code : undefined;
+    }
+    expect(code).toBe('DIMENSION_MISMATCH');
+    expect(() => why(usual, new Float64Array(1))).toThrow(/contributions/);
+  });
+
+  it('explains tabular attributes by their column name', () => {
+    const rows: TrafficRecord[] = Array.from({ length: 500 }, (_, i) => ({ attributes: { src_bytes: 200 + (i % 50), service: i % 2 ? 'http' : 'smtp' } }));
+    const tabSpec = fitFeatureSpec('tabular', rows);
+    const tabEncoder = new FeatureEncoder(tabSpec);
+    const odd = { attributes: { src_bytes: 5_000_000, service: 'http' } };
+    const [top] = explain(tabSpec, odd, tabEncoder.transformRecord(odd));
+    expect(top.feature).toBe('src_bytes');
+    expect(top.message).toMatch(/^src_bytes 5000000 is above anything seen in training/);
+  });
+});
