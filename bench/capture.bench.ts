@@ -1,17 +1,20 @@
 /**
  * Capture pipeline throughput and memory: writes a realistic 100k- and a
  * 1M-packet pcap to a temp dir, then runs file → packets → (flows) →
- * windowed features, reporting packets/s on one core and peak RSS. The two
- * sizes show that memory does not grow with the file.
+ * windowed features, reporting packets/s on one core and peak RSS. Each run
+ * gets its own Node process, so its peak RSS is its own and not the high-water
+ * mark of the runs before it; equal peaks for both sizes show that memory
+ * does not grow with the file.
  *
  * `npx tsx bench/capture.bench.ts` or `npm run bench capture`.
  */
+import { spawnSync } from 'node:child_process';
 import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { capturePipeline, CapturePipelineOptions } from '../src/capture';
-import { PcapFileWriter } from '../test/helpers/pcap-writer';
 import { generateTraffic } from '../test/helpers/pcap-traffic';
+import { PcapFileWriter } from '../test/helpers/pcap-writer';
 
 const SIZES = [100_000, 1_000_000];
 
@@ -21,6 +24,8 @@ const SCENARIOS: { name: string; options: CapturePipelineOptions }[] = [
   { name: 'flows + windowed', options: { kind: 'flow', windowed: true } },
 ];
 
+const RUN_FLAG = '--run-capture-scenario';
+
 export async function benchCapture(): Promise<Record<string, unknown>[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'netsentinel-capture-bench-'));
   try {
@@ -28,9 +33,10 @@ export async function benchCapture(): Promise<Record<string, unknown>[]> {
     for (const packets of SIZES) {
       const file = path.join(dir, `mix-${packets}.pcap`);
       const writeSeconds = writeMix(file, packets);
-      for (const scenario of SCENARIOS) rows.push({ ...(await runScenario(file, scenario.options)), scenario: scenario.name, writeSeconds });
+      const fileMB = round(statSync(file).size / 2 ** 20, 1);
+      for (const { name, options } of SCENARIOS) rows.push({ scenario: name, fileMB, writeSeconds, ...runInChild(file, options) });
     }
-    return rows.map(({ scenario, ...rest }) => ({ scenario, ...rest }));
+    return rows;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -44,27 +50,28 @@ function writeMix(file: string, packets: number): number {
   return round(Number(process.hrtime.bigint() - started) / 1e9, 2);
 }
 
+/** Runs one scenario in a fresh Node process with the same loader (tsx) as this one. */
+function runInChild(file: string, options: CapturePipelineOptions): Record<string, unknown> {
+  const child = spawnSync(process.execPath, [...process.execArgv, __filename, RUN_FLAG, file, JSON.stringify(options)], {
+    encoding: 'utf8',
+  });
+  if (child.status !== 0) throw new Error(`capture bench run failed: ${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
+}
+
 async function runScenario(file: string, options: CapturePipelineOptions): Promise<Record<string, unknown>> {
-  (globalThis as { gc?: () => void }).gc?.();
-  const rssBefore = process.memoryUsage.rss();
-  let peakRss = rssBefore;
   let records = 0;
   const started = process.hrtime.bigint();
   const pipeline = capturePipeline(createReadStream(file, { highWaterMark: 1 << 20 }), options);
-  for await (const batch of pipeline) {
-    records += batch.length;
-    peakRss = Math.max(peakRss, process.memoryUsage.rss());
-  }
+  for await (const batch of pipeline) records += batch.length;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const packets = pipeline.stats.capture.packets;
   return {
     packets,
-    fileMB: round(statSync(file).size / 2 ** 20, 1),
     records,
     seconds: round(seconds, 2),
     packetsPerSecond: Math.round(packets / seconds),
-    rssBeforeMB: round(rssBefore / 2 ** 20, 0),
-    peakRssMB: round(peakRss / 2 ** 20, 0),
+    peakRssMB: round(process.resourceUsage().maxRSS / 1024, 0),
   };
 }
 
@@ -73,11 +80,15 @@ function round(value: number, digits: number): number {
   return Math.round(value * scale) / scale;
 }
 
+async function main(): Promise<void> {
+  const [flag, file, options] = process.argv.slice(2);
+  if (flag === RUN_FLAG) console.log(JSON.stringify(await runScenario(file, JSON.parse(options) as CapturePipelineOptions)));
+  else console.table(await benchCapture());
+}
+
 if (require.main === module) {
-  benchCapture()
-    .then((rows) => console.table(rows))
-    .catch((err) => {
-      console.error(err);
-      process.exit(1);
-    });
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
 }

@@ -8,10 +8,11 @@ import path from 'node:path';
 type Section = () => Promise<Record<string, unknown>[]>;
 
 const sections: Record<string, () => Promise<Section>> = {
-  detectors: async () => (await import('./detectors.bench')).benchDetectors as Section,
-  features: async () => (await import('./features.bench')).benchFeatures as Section,
-  capture: async () => (await import('./capture.bench')).benchCapture as Section,
-  graphql: async () => (await import('./graphql.bench')).benchGraphql as Section,
+  detectors: async () => (await import('./detectors.bench.js')).benchDetectors as Section,
+  features: async () => (await import('./features.bench.js')).benchFeatures as Section,
+  capture: async () => (await import('./capture.bench.js')).benchCapture as Section,
+  graphql: async () => (await import('./graphql.bench.js')).benchGraphql as Section,
+  train: async () => (await import('./train.bench.js')).benchTrain as Section,
 };
 
 async function main(): Promise<void> {
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   for (const name of names) {
     const load = sections[name];
     if (!load) throw new Error(`Unknown section "${name}"; known: ${Object.keys(sections).join(', ')}`);
-    if (name === 'graphql' && !existsSync(path.resolve(__dirname, '../dist/cli/main.js'))) {
+    if ((name === 'graphql' || name === 'train') && !existsSync(path.resolve(__dirname, '../dist/cli/main.js'))) {
       throw new Error('Run `npm run build` before the graphql section');
     }
     console.log(`\n## ${name}`);

@@ -25,7 +25,10 @@ export function appSchema(): Promise<GraphQLSchema> {
 export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
   const services = await createServices(config, logger);
   try {
-    await ensureDefaultModel(services);
+    // Without Redis nothing else could run this server's jobs, so WORKERS=0 is ignored then.
+    const workers = config.redisUrl ? config.workers : Math.max(1, config.workers);
+    await services.training.start({ workers, recover: true, schedules: true });
+    await ensureDefaultModel(services, workers > 0);
     const http = await createHttpServer(services, await appSchema());
     const port = await http.listen(config.port, config.host);
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;

@@ -9,6 +9,7 @@ import { ModelCache } from '../detection/model-cache';
 import { createDefaultRegistry } from '../detectors/builtin';
 import type { DetectorRegistry } from '../detectors/registry';
 import { createEventBus, type EventBus } from '../events/pubsub';
+import { TrainingService } from '../jobs/training.service';
 import { ModelRepository } from '../models/model.repository';
 import { ProfileService } from '../profiles/profile.service';
 import { TrafficRepository } from '../traffic/traffic.repository';
@@ -26,6 +27,9 @@ export interface Services {
   traffic: TrafficRepository;
   cache: ModelCache;
   detection: DetectionService;
+  training: TrainingService;
+  /** The database the services use (the embedded one's socket URL when DATABASE_URL is unset). */
+  databaseUrl: string;
   close(): Promise<void>;
 }
 
@@ -45,7 +49,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
 
   const registry = createDefaultRegistry();
-  const events = createEventBus(config.redisUrl);
+  const events = createEventBus(config.redisUrl, config.events);
   const profiles = new ProfileService(db.prisma, registry);
   const models = new ModelRepository(db.prisma);
   const anomalies = new AnomalyRepository(db.prisma, db.pool);
@@ -53,6 +57,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const cache = new ModelCache(profiles, models, registry);
   const detection = new DetectionService({ cache, anomalies, traffic, events, logger, maxBatchRecords: config.maxBatchRecords });
   const stopWatching = watchModelChanges(events, cache);
+  const training = new TrainingService({ config, logger, prisma: db.prisma, databaseUrl: url, registry, events, profiles, models, cache });
 
   return {
     config,
@@ -66,7 +71,10 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     traffic,
     cache,
     detection,
+    training,
+    databaseUrl: url,
     async close() {
+      await training.close();
       await stopWatching();
       await events.close();
       await db.close();

@@ -1,28 +1,38 @@
+import { Bytes } from './bytes';
+
+// Used per packet: copied out of the imported object once (see bytes.ts).
+const { i32be, u16be } = Bytes;
+
 /**
  * Formats addresses out of packet bytes, remembering recent results.
  *
- * A capture repeats the same few addresses millions of times: the caches turn
- * formatting into one Map lookup and hand out the same string instance, whose
- * hash V8 keeps, so the flow and feature tables that key on it hash it once.
- * Each cache is cleared when full, which bounds memory on address scans.
+ * A capture repeats the same few addresses millions of times. The IPv4 and
+ * MAC caches are direct-mapped (a slot per hash, a clash overwrites), which
+ * makes a hit an array read, and they hand out the same string instance for
+ * the same address, whose hash V8 keeps, so the flow and feature tables that
+ * key on it hash it once. IPv6 is rarer and uses a Map cleared when full.
+ * Memory is fixed either way.
  */
-const CACHE_LIMIT = 65_536;
+const SLOTS = 1 << 16;
+const IPV6_CACHE_LIMIT = 65_536;
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
 export class AddressFormatter {
-  // Signed 32-bit keys are small integers to V8: hashing them allocates nothing.
-  private readonly ipv4 = new Map<number, string>();
+  private readonly ipv4Keys = new Int32Array(SLOTS);
+  private readonly ipv4Text: (string | undefined)[] = new Array<string | undefined>(SLOTS).fill(undefined);
+  private readonly macLow = new Int32Array(SLOTS);
+  private readonly macHigh = new Int32Array(SLOTS);
+  private readonly macText: (string | undefined)[] = new Array<string | undefined>(SLOTS).fill(undefined);
   private readonly ipv6 = new Map<string, string>();
-  /** Keyed by the low 4 bytes; the entry keeps the high 2 to tell apart the rare clash. */
-  private readonly macs = new Map<number, { high: number; text: string }>();
 
   ipv4At(buf: Buffer, offset: number): string {
-    const key = buf.readInt32BE(offset);
-    let text = this.ipv4.get(key);
-    if (text === undefined) {
-      text = `${buf[offset]}.${buf[offset + 1]}.${buf[offset + 2]}.${buf[offset + 3]}`;
-      remember(this.ipv4, key, text);
-    }
+    const key = i32be(buf, offset);
+    const slot = slotOf(key);
+    const cached = this.ipv4Text[slot];
+    if (cached !== undefined && this.ipv4Keys[slot] === key) return cached;
+    const text = `${buf[offset]}.${buf[offset + 1]}.${buf[offset + 2]}.${buf[offset + 3]}`;
+    this.ipv4Keys[slot] = key;
+    this.ipv4Text[slot] = text;
     return text;
   }
 
@@ -31,31 +41,35 @@ export class AddressFormatter {
     let text = this.ipv6.get(key);
     if (text === undefined) {
       text = formatIpv6(buf, offset);
-      remember(this.ipv6, key, text);
+      if (this.ipv6.size >= IPV6_CACHE_LIMIT) this.ipv6.clear();
+      this.ipv6.set(key, text);
     }
     return text;
   }
 
   macAt(buf: Buffer, offset: number): string {
-    const key = buf.readInt32BE(offset + 2);
-    const high = buf.readUInt16BE(offset);
-    const entry = this.macs.get(key);
-    if (entry !== undefined && entry.high === high) return entry.text;
+    const low = i32be(buf, offset + 2);
+    const high = u16be(buf, offset);
+    const slot = slotOf(low ^ high);
+    const cached = this.macText[slot];
+    if (cached !== undefined && this.macLow[slot] === low && this.macHigh[slot] === high) return cached;
     const text = `${HEX[buf[offset]]}:${HEX[buf[offset + 1]]}:${HEX[buf[offset + 2]]}:${HEX[buf[offset + 3]]}:${HEX[buf[offset + 4]]}:${HEX[buf[offset + 5]]}`;
-    remember(this.macs, key, { high, text });
+    this.macLow[slot] = low;
+    this.macHigh[slot] = high;
+    this.macText[slot] = text;
     return text;
   }
 }
 
-function remember<K, V>(cache: Map<K, V>, key: K, value: V): void {
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(key, value);
+/** Mixes all 32 bits into a slot index (addresses often differ only in their last byte). */
+function slotOf(key: number): number {
+  return (Math.imul(key, 0x9e3779b1) >>> 16) & (SLOTS - 1);
 }
 
 /** RFC 5952 text form: lower-case hex, longest run of zero groups as '::', IPv4-mapped as dotted quad. */
 export function formatIpv6(buf: Buffer, offset: number): string {
   const groups: number[] = [];
-  for (let i = 0; i < 8; i++) groups.push(buf.readUInt16BE(offset + i * 2));
+  for (let i = 0; i < 8; i++) groups.push(u16be(buf, offset + i * 2));
   if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
     return `::ffff:${buf[offset + 12]}.${buf[offset + 13]}.${buf[offset + 14]}.${buf[offset + 15]}`;
   }

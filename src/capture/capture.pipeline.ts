@@ -7,7 +7,7 @@ import { CaptureSource, CaptureStats, createCaptureStats, Frame } from './captur
 import { FlowTable, FlowTableOptions, FlowTableStats } from './flow.table';
 import { PacketDecoder } from './packet.decoder';
 import { packetRecord } from './packet-record';
-import { WindowedFeatureOptions, WindowedFeatures } from './windowed.features';
+import { WindowedFeatureOptions, WindowedFeatures, WindowedFeatureStats } from './windowed.features';
 import { createZeekReadStats, readZeekConnLog, ZeekReadStats } from './zeek-conn.reader';
 
 export interface CapturePipelineOptions {
@@ -34,7 +34,7 @@ export interface CapturePipelineStats {
   capture: CaptureStats;
   flows: FlowTableStats | undefined;
   zeek: ZeekReadStats | undefined;
-  features: WindowedFeatures['stats'] | undefined;
+  features: WindowedFeatureStats | undefined;
 }
 
 const NO_BATCHES: TrafficRecord[][] = [];
@@ -61,6 +61,7 @@ export class CapturePipeline implements AsyncIterable<TrafficRecord[]> {
   private batch: TrafficRecord[] = [];
   private ready: TrafficRecord[][] = [];
   private batchStartedAt = 0;
+  private started = false;
 
   constructor(private readonly source: CaptureSource, private readonly options: CapturePipelineOptions) {
     this.batchSize = options.batchSize ?? 1000;
@@ -77,7 +78,10 @@ export class CapturePipeline implements AsyncIterable<TrafficRecord[]> {
     };
   }
 
+  /** Reads the source; a pipeline, like its source, can be iterated once. */
   async *[Symbol.asyncIterator](): AsyncGenerator<TrafficRecord[]> {
+    if (this.started) throw new AppError(ErrorCode.CAPTURE_ERROR, 'a capture pipeline can only be read once');
+    this.started = true;
     const capture = await openCapture(this.source);
     this.format = capture.format;
     if (this.options.windowed) this.features = new WindowedFeatures(this.options.features);
@@ -102,9 +106,7 @@ export class CapturePipeline implements AsyncIterable<TrafficRecord[]> {
       const packet = decoder.packet;
       const record = packetRecord(packet);
       if (features) {
-        features.update(
-          packet.timestampMs, packet.srcIp, packet.dstIp, packet.srcPort, packet.dstPort, packet.protocol, packet.ipLength,
-        );
+        features.update(packet.timestampMs, packet.srcIp, packet.dstIp, packet.srcPort, packet.dstPort, packet.ipLength);
         record.attributes = features.attributes();
       }
       this.push(record);

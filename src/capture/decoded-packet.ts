@@ -17,8 +17,6 @@ export class DecodedPacket {
   vlanId = -1;
   /** EtherType of the network layer (0x0800, 0x86dd, 0x0806, ...). */
   etherType = 0;
-  /** 4, 6, or 0 for ARP. */
-  ipVersion = 0;
   srcIp = '';
   dstIp = '';
   /** IP protocol number, or IpProtocol.ARP. */
@@ -26,8 +24,6 @@ export class DecodedPacket {
   protocolName = '';
   /** IP total length (header included); the frame length for ARP. */
   ipLength = 0;
-  /** Bytes of the IP payload (transport header included). */
-  ipPayloadLength = 0;
   /** -1 when the packet has no ports (non-first fragment, ICMP, ARP, ...). */
   srcPort = -1;
   dstPort = -1;
@@ -61,7 +57,6 @@ export class DecodedPacket {
     this.dstMacAt = -1;
     this.vlanId = -1;
     this.etherType = 0;
-    this.ipVersion = 0;
     this.protocol = 0;
     this.srcPort = -1;
     this.dstPort = -1;

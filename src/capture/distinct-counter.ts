@@ -1,4 +1,11 @@
 import { DecayWindows } from './damped-stats';
+import { LruList, LruNode } from './lru-list';
+
+class Item<K> implements LruNode {
+  older: LruNode | undefined = undefined;
+  newer: LruNode | undefined = undefined;
+  constructor(public key: K, public seenAt: number) {}
+}
 
 /**
  * Approximate, decaying count of distinct items (destination ports, hosts)
@@ -11,15 +18,10 @@ import { DecayWindows } from './damped-stats';
  * `capacity` instead of growing memory.
  */
 export class DistinctCounter<K> {
-  private readonly lastSeen = new Map<K, number>();
-  /** The most recent item: repeats of it (the common case) skip the reordering. */
-  private newest: K | undefined;
+  private readonly items = new Map<K, Item<K>>();
+  private readonly order = new LruList<Item<K>>();
 
   constructor(private readonly windows: DecayWindows, private readonly capacity: number) {}
-
-  get size(): number {
-    return this.lastSeen.size;
-  }
 
   /**
    * Records `item` at `now`. `sums[at + w * stride]` is window w's sum, already
@@ -27,29 +29,39 @@ export class DistinctCounter<K> {
    * for `now - ownerLastTime`: the item's previous contribution is replaced by
    * a full 1.
    */
-  observe(item: K, now: number, ownerLastTime: number, sums: Float64Array, at: number, stride: number): void {
-    const previous = this.lastSeen.get(item);
-    if (previous !== undefined) {
-      this.withdraw(previous, now, ownerLastTime, sums, at, stride);
-      if (item !== this.newest) this.lastSeen.delete(item);
-    } else if (this.lastSeen.size >= this.capacity) {
-      this.forgetOldest(now, ownerLastTime, sums, at, stride);
+  observe(key: K, now: number, ownerLastTime: number, sums: Float64Array, at: number, stride: number): void {
+    let item = this.items.get(key);
+    if (item !== undefined) {
+      this.withdraw(item.seenAt, now, ownerLastTime, sums, at, stride);
+      item.seenAt = now;
+      this.order.touch(item);
+    } else {
+      item = this.items.size >= this.capacity ? this.forgetOldest(now, ownerLastTime, sums, at, stride) : undefined;
+      if (item) {
+        item.key = key;
+        item.seenAt = now;
+      } else {
+        item = new Item(key, now);
+      }
+      this.items.set(key, item);
+      this.order.pushNewest(item);
     }
-    this.lastSeen.set(item, now);
-    this.newest = item;
     for (let w = 0; w < this.windows.count; w++) sums[at + w * stride] += 1;
   }
 
   clear(): void {
-    this.lastSeen.clear();
-    this.newest = undefined;
+    this.items.clear();
+    this.order.clear();
   }
 
-  private forgetOldest(now: number, ownerLastTime: number, sums: Float64Array, at: number, stride: number): void {
-    const oldest = this.lastSeen.entries().next().value;
-    if (!oldest) return;
-    this.withdraw(oldest[1], now, ownerLastTime, sums, at, stride);
-    this.lastSeen.delete(oldest[0]);
+  /** Drops the least recently seen item and hands it back for reuse. */
+  private forgetOldest(now: number, ownerLastTime: number, sums: Float64Array, at: number, stride: number): Item<K> | undefined {
+    const oldest = this.order.oldest;
+    if (!oldest) return undefined;
+    this.withdraw(oldest.seenAt, now, ownerLastTime, sums, at, stride);
+    this.order.remove(oldest);
+    this.items.delete(oldest.key);
+    return oldest;
   }
 
   /** Removes the current contribution of an item last seen at `seenAt`. */

@@ -1,9 +1,14 @@
+import { AppError } from '../errors/app-error';
+import { ErrorCode } from '../errors/error-codes';
 import { TrafficRecord } from '../records/traffic-record';
 import { DecodedPacket } from './decoded-packet';
 import { Flow } from './flow';
+import { LruList } from './lru-list';
 import { IpProtocol } from './protocols';
 import { TcpFlag } from './tcp-flags';
+import { portPair, TripleKeyStore } from './key-stores';
 
+// Used per packet: copied out of the imported object once (see bytes.ts).
 const { UDP, ICMP, ICMPV6, ARP } = IpProtocol;
 const { SYN, ACK } = TcpFlag;
 
@@ -46,9 +51,8 @@ export interface FlowTableStats {
   untracked: number;
 }
 
-/** Re-ordering a flow in the recency order costs two Map operations: do it at most this often per flow. */
-const TOUCH_GRANULARITY_MS = 250;
-const SWEEP_INTERVAL_MS = 1_000;
+/** Expiry sweeps run this often in packet time; a flow hit after its deadline is split at once anyway. */
+const SWEEP_INTERVAL_MS = 5_000;
 
 /** Zeek pairs ICMP request and reply types into one connection; one-way types use the code instead. */
 const ICMP_COUNTERPART: Readonly<Record<number, number>> = { 8: 0, 0: 8, 13: 14, 14: 13, 15: 16, 16: 15, 17: 18, 18: 17, 10: 9, 9: 10 };
@@ -63,13 +67,16 @@ const ICMPV6_COUNTERPART: Readonly<Record<number, number>> = {
  * active timeout, everything at `flush()`. Time is the packets' time, so a
  * file replays exactly as it was captured.
  *
- * The Map's insertion order doubles as recency order (a seen flow is moved to
- * the back), so expiry sweeps and evictions start from the front and stop
- * early instead of scanning the whole table.
+ * Flows are kept in recency order, so expiry sweeps start from the least
+ * recently seen and stop at the first flow that cannot have timed out yet,
+ * and eviction takes the least recently seen in O(1).
  */
 export class FlowTable {
   readonly stats: FlowTableStats = { flows: 0, evicted: 0, activeTimeouts: 0, untracked: 0 };
-  private readonly flows = new Map<string, Flow>();
+  /** Flows by IP protocol number, then by their canonical (address, address, ports) key. */
+  private readonly flows: (TripleKeyStore<Flow> | undefined)[] = [];
+  private readonly order = new LruList<Flow>();
+  private count = 0;
   private readonly options: FlowTableOptions;
   /** No flow can expire sooner than this after it was last touched. */
   private readonly shortestTimeoutMs: number;
@@ -78,13 +85,18 @@ export class FlowTable {
   constructor(private readonly onFlow: (record: TrafficRecord) => void, options: Partial<FlowTableOptions> = {}) {
     this.options = { ...DEFAULT_FLOW_OPTIONS, ...options };
     const o = this.options;
+    // Infinity is allowed: it switches a timeout off.
+    const invalid = Object.entries(o).filter(([, value]) => !(value > 0));
+    if (invalid.length > 0) {
+      throw new AppError(ErrorCode.CONFIG_INVALID, 'flow table options must be positive numbers', Object.fromEntries(invalid));
+    }
     this.shortestTimeoutMs = Math.min(
       o.tcpIdleTimeoutMs, o.udpIdleTimeoutMs, o.icmpIdleTimeoutMs, o.otherIdleTimeoutMs, o.tcpAttemptTimeoutMs, o.tcpCloseDelayMs,
     );
   }
 
   get size(): number {
-    return this.flows.size;
+    return this.count;
   }
 
   add(packet: DecodedPacket): void {
@@ -95,62 +107,60 @@ export class FlowTable {
     const now = packet.timestampMs;
     if (now >= this.nextSweepAt) this.expire(now);
     const srcPort = flowSrcPort(packet);
-    const dstPort = flowDstPort(packet);
-    const key = flowKey(packet.protocol, packet.srcIp, srcPort, packet.dstIp, dstPort);
-    let flow = this.flows.get(key);
-    if (flow && (now > this.deadline(flow) || isReuse(flow, packet))) {
-      this.finish(flow);
-      flow = undefined;
-    }
-    if (!flow) {
-      flow = this.open(key, packet, srcPort, dstPort);
-    } else if (now - flow.start >= this.options.activeTimeoutMs) {
-      this.stats.activeTimeouts++;
-      this.emit(flow);
-      flow.restart(now);
-    }
+    const flow = this.flowFor(packet, srcPort, flowDstPort(packet), now);
     flow.add(packet, packet.srcIp === flow.origIp && srcPort === flow.origPort);
     if (flow.closedAt < 0 && flow.tcp?.finished) flow.closedAt = now;
-    this.touch(flow, now);
+    this.order.touch(flow);
+  }
+
+  /** The packet's flow: the open one, or a new one if there is none or it is over. */
+  private flowFor(packet: DecodedPacket, srcPort: number, dstPort: number, now: number): Flow {
+    // Both directions share one key: the endpoints are put in a fixed order.
+    const forward = packet.srcIp < packet.dstIp || (packet.srcIp === packet.dstIp && srcPort <= dstPort);
+    const a = forward ? packet.srcIp : packet.dstIp;
+    const b = forward ? packet.dstIp : packet.srcIp;
+    const ports = forward ? portPair(srcPort, dstPort) : portPair(dstPort, srcPort);
+    const table = this.flows[packet.protocol] ?? (this.flows[packet.protocol] = new TripleKeyStore());
+    const flow = table.get(a, b, ports);
+    if (flow && now <= this.deadline(flow) && !isReuse(flow, packet)) {
+      if (now - flow.start >= this.options.activeTimeoutMs) this.restart(flow, now);
+      return flow;
+    }
+    if (flow) this.finish(flow);
+    const opened = this.open(new Flow(table, a, b, ports, packet, srcPort, dstPort));
+    table.set(a, b, ports, opened);
+    return opened;
   }
 
   /** Reports every flow whose timeout passed by `nowMs`; called as packets arrive, callable on a clock. */
   expire(nowMs: number): void {
     this.nextSweepAt = nowMs + SWEEP_INTERVAL_MS;
     const newest = nowMs - this.shortestTimeoutMs;
-    for (const flow of this.flows.values()) {
-      if (flow.touchedAt > newest) return;
+    for (let flow = this.order.oldest; flow && flow.lastSeen <= newest; ) {
+      const next = this.order.newerThan(flow);
       if (nowMs > this.deadline(flow)) this.finish(flow);
+      flow = next;
     }
   }
 
-  /** Reports every flow still open: the end of the capture. */
+  /** Reports every flow still open, oldest first: the end of the capture. */
   flush(): void {
-    for (const flow of this.flows.values()) this.emit(flow);
-    this.flows.clear();
+    for (let flow = this.order.oldest; flow; flow = this.order.newerThan(flow)) this.emit(flow);
+    this.flows.length = 0;
+    this.order.clear();
+    this.count = 0;
   }
 
-  private open(key: string, packet: DecodedPacket, srcPort: number, dstPort: number): Flow {
-    if (this.flows.size >= this.options.maxFlows) {
-      const oldest = this.flows.values().next().value;
-      if (oldest) {
-        this.stats.evicted++;
-        this.finish(oldest);
-      }
+  /** Links a new flow in the recency order, evicting if full; the caller files it under its key. */
+  private open(flow: Flow): Flow {
+    const oldest = this.order.oldest;
+    if (this.count >= this.options.maxFlows && oldest) {
+      this.stats.evicted++;
+      this.finish(oldest);
     }
-    const flow = new Flow(
-      key, packet.protocol, packet.protocolName, packet.srcIp, srcPort, packet.dstIp, dstPort,
-      packet.srcMac, packet.dstMac, packet.timestampMs,
-    );
-    this.flows.set(key, flow);
+    this.order.pushNewest(flow);
+    this.count++;
     return flow;
-  }
-
-  private touch(flow: Flow, now: number): void {
-    if (now - flow.touchedAt < TOUCH_GRANULARITY_MS) return;
-    flow.touchedAt = now;
-    this.flows.delete(flow.key);
-    this.flows.set(flow.key, flow);
   }
 
   /** Time after which the flow is over if no packet came. */
@@ -167,8 +177,17 @@ export class FlowTable {
     return flow.lastSeen + idle;
   }
 
+  /** Reports a long-running flow so far and starts its next period. */
+  private restart(flow: Flow, now: number): void {
+    this.stats.activeTimeouts++;
+    this.emit(flow);
+    flow.restart(now);
+  }
+
   private finish(flow: Flow): void {
-    this.flows.delete(flow.key);
+    flow.table.delete(flow.keyA, flow.keyB, flow.keyC);
+    this.order.remove(flow);
+    this.count--;
     this.emit(flow);
   }
 
@@ -193,12 +212,4 @@ function flowDstPort(packet: DecodedPacket): number {
   if (packet.icmpType < 0) return Math.max(packet.dstPort, 0);
   const counterparts = packet.protocol === ICMP ? ICMP_COUNTERPART : ICMPV6_COUNTERPART;
   return counterparts[packet.icmpType] ?? packet.icmpCode;
-}
-
-/** Both directions map to one key: the endpoints are put in a fixed order. */
-function flowKey(protocol: number, srcIp: string, srcPort: number, dstIp: string, dstPort: number): string {
-  const forward = srcIp < dstIp || (srcIp === dstIp && srcPort <= dstPort);
-  return forward
-    ? `${protocol} ${srcIp} ${srcPort} ${dstIp} ${dstPort}`
-    : `${protocol} ${dstIp} ${dstPort} ${srcIp} ${srcPort}`;
 }

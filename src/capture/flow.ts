@@ -1,19 +1,22 @@
 import { TrafficRecord } from '../records/traffic-record';
 import { DecodedPacket } from './decoded-packet';
+import { LruNode } from './lru-list';
 import { IpProtocol } from './protocols';
 import { guessService } from './services';
 import { tcpFlagString } from './tcp-flags';
 import { TcpConnection } from './tcp-state';
+import { TripleKeyStore } from './key-stores';
 
+// Used per packet: copied out of the imported object once (see bytes.ts).
 const { TCP, UDP, ICMP, ICMPV6 } = IpProtocol;
 
 /** One bidirectional connection: the originator is whoever sent the first packet seen. */
-export class Flow {
+export class Flow implements LruNode {
+  older: LruNode | undefined = undefined;
+  newer: LruNode | undefined = undefined;
   readonly tcp: TcpConnection | undefined;
   start: number;
   lastSeen: number;
-  /** When the flow last moved to the back of the table's recency order. */
-  touchedAt: number;
   /** When TCP finished (FIN both ways, RST, ...); -1 while open. */
   closedAt = -1;
   packetsOut = 0;
@@ -24,23 +27,39 @@ export class Flow {
   payloadIn = 0;
   /** Union of the TCP flags of every packet. */
   flags = 0;
+  /** TCP payload already reported by active-timeout records (sequence-based sizes are cumulative). */
+  private reportedOut = 0;
+  private reportedIn = 0;
 
+  readonly protocol: number;
+  readonly protocolName: string;
+  readonly origIp: string;
+  readonly respIp: string;
+  readonly origMac: string | undefined;
+  readonly respMac: string | undefined;
+
+  /**
+   * Opened by its first packet, whose sender becomes the originator. `table`
+   * and the key say where the flow table filed it.
+   */
   constructor(
-    readonly key: string,
-    readonly protocol: number,
-    readonly protocolName: string,
-    readonly origIp: string,
+    readonly table: TripleKeyStore<Flow>,
+    readonly keyA: string,
+    readonly keyB: string,
+    readonly keyC: number,
+    first: DecodedPacket,
     readonly origPort: number,
-    readonly respIp: string,
     readonly respPort: number,
-    readonly origMac: string | undefined,
-    readonly respMac: string | undefined,
-    now: number,
   ) {
-    this.start = now;
-    this.lastSeen = now;
-    this.touchedAt = now;
-    this.tcp = protocol === TCP ? new TcpConnection() : undefined;
+    this.protocol = first.protocol;
+    this.protocolName = first.protocolName;
+    this.origIp = first.srcIp;
+    this.respIp = first.dstIp;
+    this.origMac = first.srcMac;
+    this.respMac = first.dstMac;
+    this.start = first.timestampMs;
+    this.lastSeen = first.timestampMs;
+    this.tcp = first.protocol === TCP ? new TcpConnection() : undefined;
   }
 
   add(packet: DecodedPacket, isOrig: boolean): void {
@@ -67,7 +86,11 @@ export class Flow {
     this.ipBytesOut = this.ipBytesIn = 0;
     this.payloadOut = this.payloadIn = 0;
     this.flags = 0;
-    if (this.tcp) this.tcp.history = '';
+    if (this.tcp) {
+      this.tcp.history = '';
+      this.reportedOut = this.tcp.bytes(true);
+      this.reportedIn = this.tcp.bytes(false);
+    }
   }
 
   toRecord(): TrafficRecord {
@@ -82,8 +105,8 @@ export class Flow {
       protocol: this.protocolName,
       duration: (this.lastSeen - this.start) / 1000,
       // TCP counts sequence space like Zeek, so retransmissions are not counted twice.
-      bytesOut: this.tcp ? this.tcp.bytes(true) : this.payloadOut,
-      bytesIn: this.tcp ? this.tcp.bytes(false) : this.payloadIn,
+      bytesOut: this.tcp ? this.tcp.bytes(true) - this.reportedOut : this.payloadOut,
+      bytesIn: this.tcp ? this.tcp.bytes(false) - this.reportedIn : this.payloadIn,
       packetsOut: this.packetsOut,
       packetsIn: this.packetsIn,
       connState: this.connState(),

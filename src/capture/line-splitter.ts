@@ -13,7 +13,7 @@ export async function* splitLines(
   let rest = '';
   let skipping = false;
   for await (const chunk of chunks) {
-    const parts = (rest + decoder.write(chunk as Buffer)).split('\n');
+    const parts = (rest + decoder.write(chunk)).split('\n');
     rest = parts.pop() ?? '';
     if (skipping && parts.length > 0) {
       parts.shift(); // the tail of the overlong line

@@ -1,5 +1,9 @@
+import { Bytes } from './bytes';
 import { Frame } from './capture.types';
 import { DecodedPacket } from './decoded-packet';
+
+// Used per packet: copied out of the imported object once (see bytes.ts).
+const { u16be, u32be, u32le } = Bytes;
 
 /** LINKTYPE_* values (tcpdump.org/linktypes.html) this decoder understands. */
 export const LinkType = {
@@ -72,21 +76,21 @@ function ethernet(buf: Buffer, offset: number, end: number, packet: DecodedPacke
   if (end - offset < 14) return LINK_TRUNCATED;
   packet.dstMacAt = offset;
   packet.srcMacAt = offset + 6;
-  return payloadAfterTags(buf, buf.readUInt16BE(offset + 12), offset + 14, end, packet);
+  return payloadAfterTags(buf, u16be(buf, offset + 12), offset + 14, end, packet);
 }
 
 /** Linux cooked v1: 16-byte header whose address is the sender's. */
 function linuxCooked(buf: Buffer, offset: number, end: number, packet: DecodedPacket): number {
   if (end - offset < 16) return LINK_TRUNCATED;
-  if (buf.readUInt16BE(offset + 2) === ARPHRD_ETHER && buf.readUInt16BE(offset + 4) === 6) packet.srcMacAt = offset + 6;
-  return payloadAfterTags(buf, buf.readUInt16BE(offset + 14), offset + 16, end, packet);
+  if (u16be(buf, offset + 2) === ARPHRD_ETHER && u16be(buf, offset + 4) === 6) packet.srcMacAt = offset + 6;
+  return payloadAfterTags(buf, u16be(buf, offset + 14), offset + 16, end, packet);
 }
 
 /** Linux cooked v2: protocol first, then interface index, then the sender's address. */
 function linuxCooked2(buf: Buffer, offset: number, end: number, packet: DecodedPacket): number {
   if (end - offset < 20) return LINK_TRUNCATED;
-  if (buf.readUInt16BE(offset + 8) === ARPHRD_ETHER && buf[offset + 11] === 6) packet.srcMacAt = offset + 12;
-  return payloadAfterTags(buf, buf.readUInt16BE(offset), offset + 20, end, packet);
+  if (u16be(buf, offset + 8) === ARPHRD_ETHER && buf[offset + 11] === 6) packet.srcMacAt = offset + 12;
+  return payloadAfterTags(buf, u16be(buf, offset), offset + 20, end, packet);
 }
 
 /** Skips 802.1Q / 802.1ad tags (any depth) and records the innermost VLAN id. */
@@ -95,8 +99,8 @@ function payloadAfterTags(buf: Buffer, etherType: number, offset: number, end: n
   let pos = offset;
   while (type === EtherType.VLAN || type === EtherType.QINQ || type === EtherType.QINQ_LEGACY) {
     if (end - pos < 4) return LINK_TRUNCATED;
-    packet.vlanId = buf.readUInt16BE(pos) & 0x0fff;
-    type = buf.readUInt16BE(pos + 2);
+    packet.vlanId = u16be(buf, pos) & 0x0fff;
+    type = u16be(buf, pos + 2);
     pos += 4;
   }
   packet.etherType = type;
@@ -117,8 +121,8 @@ function rawIp(buf: Buffer, offset: number, end: number, packet: DecodedPacket):
  */
 function loopback(buf: Buffer, offset: number, end: number, packet: DecodedPacket, networkOrder: boolean): number {
   if (end - offset < 4) return LINK_TRUNCATED;
-  let family = networkOrder ? buf.readUInt32BE(offset) : buf.readUInt32LE(offset);
-  if (family > 0xffff) family = buf.readUInt32BE(offset);
+  let family = networkOrder ? u32be(buf, offset) : u32le(buf, offset);
+  if (family > 0xffff) family = u32be(buf, offset);
   packet.etherType = family === AF_INET ? EtherType.IPV4 : AF_INET6.has(family) ? EtherType.IPV6 : 0;
   return offset + 4;
 }

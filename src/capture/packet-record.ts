@@ -3,6 +3,7 @@ import { DecodedPacket } from './decoded-packet';
 import { IpProtocol } from './protocols';
 import { tcpFlagString } from './tcp-flags';
 
+// Used per packet: copied out of the imported object once (see bytes.ts).
 const { TCP } = IpProtocol;
 
 /**

@@ -1,9 +1,12 @@
 import { AddressFormatter } from './address-format';
+import { Bytes } from './bytes';
 import { CaptureStats, countReason, Frame } from './capture.types';
 import { DecodedPacket } from './decoded-packet';
 import { decodeLinkLayer, EtherType, LINK_UNKNOWN } from './link-layer';
 import { IpProtocol, protocolName } from './protocols';
 
+// Used per packet: copied out of the imported object once (see bytes.ts).
+const { u16be, u32be } = Bytes;
 const { TCP, UDP, ICMP, ICMPV6, ARP } = IpProtocol;
 const { IPV4, IPV6 } = EtherType;
 const ETHERTYPE_ARP = EtherType.ARP;
@@ -72,29 +75,27 @@ export class PacketDecoder {
     if (headerLength < 20) return 'bad_ipv4_header_length';
     if (end - offset < headerLength) return 'truncated_ipv4';
     // Total length 0 is what TCP segmentation offload leaves in locally captured packets.
-    const declared = buf.readUInt16BE(offset + 2);
+    const declared = u16be(buf, offset + 2);
     const totalLength = declared === 0 ? this.wireBytes : declared;
     if (totalLength < headerLength) return 'bad_ipv4_total_length';
     if (totalLength > this.wireBytes) return 'ipv4_length_exceeds_frame';
     const packet = this.packet;
-    packet.ipVersion = 4;
     packet.protocol = buf[offset + 9];
     packet.srcIp = this.addresses.ipv4At(buf, offset + 12);
     packet.dstIp = this.addresses.ipv4At(buf, offset + 16);
     packet.ipLength = totalLength;
-    packet.fragment = (buf.readUInt16BE(offset + 6) & 0x1fff) !== 0;
+    packet.fragment = (u16be(buf, offset + 6) & 0x1fff) !== 0;
     return this.transport(buf, offset + headerLength, end, totalLength - headerLength);
   }
 
   private ipv6(buf: Buffer, offset: number, end: number): string {
     if (end - offset < 40) return 'truncated_ipv6';
     if (buf[offset] >> 4 !== 6) return 'bad_ip_version';
-    const declared = buf.readUInt16BE(offset + 4);
+    const declared = u16be(buf, offset + 4);
     // Payload length 0 means a jumbogram or segmentation offload: trust the frame.
     const totalLength = declared === 0 ? this.wireBytes : 40 + declared;
     if (totalLength > this.wireBytes) return 'ipv6_length_exceeds_frame';
     const packet = this.packet;
-    packet.ipVersion = 6;
     packet.srcIp = this.addresses.ipv6At(buf, offset + 8);
     packet.dstIp = this.addresses.ipv6At(buf, offset + 24);
     packet.ipLength = totalLength;
@@ -109,7 +110,7 @@ export class PacketDecoder {
     for (let depth = 0; depth < MAX_IPV6_EXTENSIONS && IPV6_EXTENSIONS.has(next) && !this.packet.fragment; depth++) {
       if (end - pos < 8) return 'truncated_ipv6_extension';
       const length = next === IPV6_FRAGMENT ? 8 : next === IPV6_AH ? (buf[pos + 1] + 2) * 4 : (buf[pos + 1] + 1) * 8;
-      if (next === IPV6_FRAGMENT) this.packet.fragment = buf.readUInt16BE(pos + 2) >> 3 !== 0;
+      if (next === IPV6_FRAGMENT) this.packet.fragment = u16be(buf, pos + 2) >> 3 !== 0;
       next = buf[pos];
       pos += length;
       remaining -= length;
@@ -122,7 +123,6 @@ export class PacketDecoder {
   private transport(buf: Buffer, offset: number, end: number, ipPayloadLength: number): string {
     const packet = this.packet;
     packet.protocolName = protocolName(packet.protocol);
-    packet.ipPayloadLength = ipPayloadLength;
     packet.payloadLength = ipPayloadLength;
     // Only the first fragment carries the transport header.
     if (packet.fragment) return OK;
@@ -144,23 +144,23 @@ export class PacketDecoder {
     const headerLength = (buf[offset + 12] >> 4) * 4;
     if (headerLength < 20 || headerLength > ipPayloadLength) return 'bad_tcp_header_length';
     const packet = this.packet;
-    packet.srcPort = buf.readUInt16BE(offset);
-    packet.dstPort = buf.readUInt16BE(offset + 2);
-    packet.tcpSeq = buf.readUInt32BE(offset + 4);
-    packet.tcpAck = buf.readUInt32BE(offset + 8);
+    packet.srcPort = u16be(buf, offset);
+    packet.dstPort = u16be(buf, offset + 2);
+    packet.tcpSeq = u32be(buf, offset + 4);
+    packet.tcpAck = u32be(buf, offset + 8);
     packet.tcpFlags = buf[offset + 13];
-    packet.tcpWindow = buf.readUInt16BE(offset + 14);
+    packet.tcpWindow = u16be(buf, offset + 14);
     packet.payloadLength = ipPayloadLength - headerLength;
     return OK;
   }
 
   private udp(buf: Buffer, offset: number, end: number, ipPayloadLength: number): string {
     if (end - offset < 8) return 'truncated_udp';
-    const length = buf.readUInt16BE(offset + 4);
+    const length = u16be(buf, offset + 4);
     if (length < 8 && length !== 0) return 'bad_udp_length';
     const packet = this.packet;
-    packet.srcPort = buf.readUInt16BE(offset);
-    packet.dstPort = buf.readUInt16BE(offset + 2);
+    packet.srcPort = u16be(buf, offset);
+    packet.dstPort = u16be(buf, offset + 2);
     // The UDP length covers the whole datagram even when IP fragmented it; 0 is an IPv6 jumbogram.
     packet.payloadLength = (length === 0 ? ipPayloadLength : length) - 8;
     return OK;
@@ -179,16 +179,15 @@ export class PacketDecoder {
   private arp(buf: Buffer, offset: number, end: number): string {
     if (end - offset < 8) return 'truncated_arp';
     const hardwareLength = buf[offset + 4];
-    if (buf.readUInt16BE(offset + 2) !== IPV4 || buf[offset + 5] !== 4) return 'non_ip';
+    if (u16be(buf, offset + 2) !== IPV4 || buf[offset + 5] !== 4) return 'non_ip';
     if (end - offset < 8 + 2 * hardwareLength + 8) return 'truncated_arp';
     const packet = this.packet;
     packet.protocol = ARP;
     packet.protocolName = protocolName(ARP);
-    packet.arpOperation = buf.readUInt16BE(offset + 6);
+    packet.arpOperation = u16be(buf, offset + 6);
     packet.srcIp = this.addresses.ipv4At(buf, offset + 8 + hardwareLength);
     packet.dstIp = this.addresses.ipv4At(buf, offset + 8 + 2 * hardwareLength + 4);
     packet.ipLength = packet.frameLength;
-    packet.ipPayloadLength = 0;
     return OK;
   }
 }

@@ -1,8 +1,12 @@
 import { AppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-codes';
+import { Bytes } from './bytes';
 import { PCAP_MAGIC_MICROS, PCAP_MAGIC_NANOS } from './capture-format';
 import { CaptureStats, countReason, Frame, FrameParser, FrameSink } from './capture.types';
 import { ChunkBuffer } from './chunk-buffer';
+
+// Used per packet: copied out of the imported object once (see bytes.ts).
+const { u32be, u32le } = Bytes;
 
 const FILE_HEADER_BYTES = 24;
 const RECORD_HEADER_BYTES = 16;
@@ -110,8 +114,8 @@ export class PcapParser implements FrameParser {
 }
 
 function parseFileHeader(buf: Buffer): PcapHeader {
-  const le = buf.readUInt32LE(0);
-  const be = buf.readUInt32BE(0);
+  const le = u32le(buf, 0);
+  const be = u32be(buf, 0);
   const magic = le === PCAP_MAGIC_MICROS || le === PCAP_MAGIC_NANOS ? le : be;
   if (magic !== PCAP_MAGIC_MICROS && magic !== PCAP_MAGIC_NANOS) {
     throw new AppError(ErrorCode.MALFORMED_CAPTURE, 'not a pcap file: bad magic number', {
@@ -130,5 +134,5 @@ function parseFileHeader(buf: Buffer): PcapHeader {
 }
 
 function readU32(buf: Buffer, offset: number, littleEndian: boolean): number {
-  return littleEndian ? buf.readUInt32LE(offset) : buf.readUInt32BE(offset);
+  return littleEndian ? u32le(buf, offset) : u32be(buf, offset);
 }

@@ -1,9 +1,13 @@
 import { AppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-codes';
+import { Bytes } from './bytes';
 import { PCAPNG_SHB_TYPE } from './capture-format';
 import { CaptureStats, countReason, Frame, FrameParser, FrameSink } from './capture.types';
 import { ChunkBuffer } from './chunk-buffer';
 import { MAX_RECORD_BYTES } from './pcap.reader';
+
+// Used per packet: copied out of the imported object once (see bytes.ts).
+const { u16be, u16le, u32be, u32le } = Bytes;
 
 const BLOCK_IDB = 0x00000001;
 const BLOCK_OBSOLETE_PACKET = 0x00000002;
@@ -126,8 +130,8 @@ export class PcapngParser implements FrameParser {
 
   /** Switches byte order and forgets the previous section's interfaces. */
   private startSection(buf: Buffer, offset: number): boolean {
-    const bom = buf.readUInt32LE(offset + 8);
-    if (bom !== BYTE_ORDER_MAGIC && buf.readUInt32BE(offset + 8) !== BYTE_ORDER_MAGIC) {
+    const bom = u32le(buf, offset + 8);
+    if (bom !== BYTE_ORDER_MAGIC && u32be(buf, offset + 8) !== BYTE_ORDER_MAGIC) {
       if (!this.sawSectionHeader) {
         throw new AppError(ErrorCode.MALFORMED_CAPTURE, 'not a pcapng file: bad byte-order magic', {
           magic: buf.subarray(offset + 8, offset + 12).toString('hex'),
@@ -222,11 +226,11 @@ export class PcapngParser implements FrameParser {
   }
 
   private u16(buf: Buffer, offset: number): number {
-    return this.littleEndian ? buf.readUInt16LE(offset) : buf.readUInt16BE(offset);
+    return this.littleEndian ? u16le(buf, offset) : u16be(buf, offset);
   }
 
   private u32(buf: Buffer, offset: number): number {
-    return this.littleEndian ? buf.readUInt32LE(offset) : buf.readUInt32BE(offset);
+    return this.littleEndian ? u32le(buf, offset) : u32be(buf, offset);
   }
 
   private i64(buf: Buffer, offset: number): number {

@@ -1,25 +1,30 @@
-/** What a RecencyMap needs to keep its entries ordered. */
-export interface Touchable {
-  touchedAt: number;
+import { KeyStore } from './key-stores';
+import { LruList, LruNode } from './lru-list';
+
+/** What a RecencyMap stores: its own key and list links. */
+export interface RecencyEntry extends LruNode {
+  keyA: string;
+  keyB: string;
+  keyC: number;
 }
 
-/** Moving an entry to the back costs two Map operations: do it at most this often per entry. */
-const TOUCH_GRANULARITY_MS = 250;
-
 /**
- * A capped Map whose insertion order is its recency order: using an entry
- * moves it to the back (at most once per granularity period), so the front is
- * the least recently used entry and eviction is O(1). An evicted entry is
- * reset and reused for the new key, so a full table allocates nothing.
+ * A capped map that forgets its least recently used entry when full. The
+ * forgotten entry is reset and reused for the new key, so a full table
+ * allocates nothing. Which key parts count is up to the store.
  */
-export class RecencyMap<V extends Touchable> {
+export class RecencyMap<V extends RecencyEntry> {
   /** Entries dropped to stay within capacity. */
   evicted = 0;
-  private readonly entries = new Map<string, V>();
-
+  private readonly order = new LruList<V>();
   private readonly capacity: number;
 
-  constructor(capacity: number, private readonly create: () => V, private readonly reset: (entry: V) => void) {
+  constructor(
+    capacity: number,
+    private readonly entries: KeyStore<V>,
+    private readonly create: () => V,
+    private readonly reset: (entry: V) => void,
+  ) {
     this.capacity = Math.max(1, capacity);
   }
 
@@ -27,28 +32,28 @@ export class RecencyMap<V extends Touchable> {
     return this.entries.size;
   }
 
-  /** The entry for `key`, created when missing, marked as used at `now`. */
-  use(key: string, now: number): V {
-    const entry = this.entries.get(key);
-    if (entry === undefined) return this.insert(key, now);
-    if (now - entry.touchedAt >= TOUCH_GRANULARITY_MS) {
-      entry.touchedAt = now;
-      this.entries.delete(key);
-      this.entries.set(key, entry);
-    }
+  /** The entry for the key, created when missing, now the most recently used. */
+  use(a: string, b: string, c: number): V {
+    const entry = this.entries.get(a, b, c);
+    if (entry === undefined) return this.insert(a, b, c);
+    this.order.touch(entry);
     return entry;
   }
 
-  private insert(key: string, now: number): V {
+  private insert(a: string, b: string, c: number): V {
     const entry = this.entries.size >= this.capacity ? this.evictOldest() : this.create();
-    entry.touchedAt = now;
-    this.entries.set(key, entry);
+    entry.keyA = a;
+    entry.keyB = b;
+    entry.keyC = c;
+    this.entries.set(a, b, c, entry);
+    this.order.pushNewest(entry);
     return entry;
   }
 
   private evictOldest(): V {
-    const [key, entry] = this.entries.entries().next().value as [string, V];
-    this.entries.delete(key);
+    const entry = this.order.oldest as V;
+    this.order.remove(entry);
+    this.entries.delete(entry.keyA, entry.keyB, entry.keyC);
     this.evicted++;
     this.reset(entry);
     return entry;

@@ -1,6 +1,6 @@
 import { TcpFlag } from './tcp-flags';
 
-/** Module-local copies: hot code reads these per packet. */
+// Used per packet: copied out of the imported object once (see bytes.ts).
 const { FIN, SYN, RST, ACK } = TcpFlag;
 
 /**

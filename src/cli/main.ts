@@ -3,20 +3,28 @@ import 'reflect-metadata';
 import { loadConfig } from '../config/config';
 import { isAppError } from '../errors/app-error';
 import { createLogger } from '../logger';
-import { buildAppSchema } from '../schema/build-schema';
-import { startServer } from '../server';
+import { importCommand } from './commands/import.command';
+import { modelsCommand } from './commands/models.command';
+import { trainCommand } from './commands/train.command';
+import { workerCommand } from './commands/worker.command';
 
 const USAGE = `Usage: netsentinel <command>
 
 Commands:
   serve            start the API server (default)
   schema           write schema.graphql
+  worker           run training jobs from the queue (needs REDIS_URL)
+  import           store a dataset (csv, kdd) as a tabular profile's traffic
+  train            train a profile's models as a job (--wait for a progress bar)
+  models           list a profile's model versions
 
 Configuration comes from the environment: PORT, HOST, DATABASE_URL, REDIS_URL, LOG_LEVEL, DATA_DIR.`;
 
 async function serve(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  // Loaded on demand: the other commands must not load the GraphQL schema (it needs decorator metadata, which tsx lacks).
+  const { startServer } = await import('../server.js');
   const server = await startServer(config, logger);
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
@@ -33,12 +41,23 @@ async function serve(): Promise<void> {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const [command = 'serve'] = argv;
+  const [command = 'serve', ...args] = argv;
   switch (command) {
     case 'serve':
       return serve();
     case 'schema':
-      await buildAppSchema(true);
+      await (await import('../schema/build-schema.js')).buildAppSchema(true);
+      return;
+    case 'worker':
+      return workerCommand();
+    case 'import':
+      process.exitCode = await importCommand(args);
+      return;
+    case 'train':
+      process.exitCode = await trainCommand(args);
+      return;
+    case 'models':
+      process.exitCode = await modelsCommand(args);
       return;
     case 'help':
     case '--help':

@@ -23,6 +23,21 @@ const envSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
   /** Training workers run inside the server process unless 0. */
   WORKERS: z.coerce.number().int().min(0).max(64).default(1),
+  /** Tries per training job before it is FAILED (retries back off exponentially). */
+  TRAINING_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  TRAINING_BACKOFF_MS: z.coerce.number().int().min(0).default(5_000),
+  /** A job whose worker stops renewing its lock this long is stalled and run again by another worker. */
+  TRAINING_STALL_MS: z.coerce.number().int().min(1_000).default(30_000),
+  /** Heap limit of the fitting thread: a runaway fit fails its job instead of the process. */
+  TRAINING_MEMORY_MB: z.coerce.number().int().min(64).default(2_048),
+  /** Namespaces BullMQ's Redis keys (tests and several deployments can share one Redis). */
+  QUEUE_PREFIX: z.string().trim().min(1).default('netsentinel'),
+  /** Prepended to every Redis pub/sub channel, so deployments (or parallel test files) sharing a Redis stay apart. */
+  EVENTS_PREFIX: z.string().trim().default('netsentinel:'),
+  /** Events one subscription may hold while its client is slow; older ones are dropped and counted. */
+  EVENTS_BUFFER: z.coerce.number().int().min(1).max(100_000).default(1000),
+  /** Where the built dashboard and playground live; `npm run build` writes them to dist/public. */
+  ASSETS_DIR: z.string().trim().min(1).optional(),
 });
 
 export interface Config {
@@ -35,6 +50,15 @@ export interface Config {
   maxBatchRecords: number;
   maxBodyBytes: number;
   workers: number;
+  training: {
+    attempts: number;
+    backoffMs: number;
+    stallMs: number;
+    memoryMb: number;
+    queuePrefix: string;
+  };
+  events: { prefix: string; buffer: number };
+  assetsDir?: string;
 }
 
 /** Reads and validates the environment once; a bad value stops start-up with every problem listed. */
@@ -55,5 +79,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBatchRecords: e.MAX_BATCH_RECORDS,
     maxBodyBytes: e.MAX_BODY_BYTES,
     workers: e.WORKERS,
+    training: {
+      attempts: e.TRAINING_ATTEMPTS,
+      backoffMs: e.TRAINING_BACKOFF_MS,
+      stallMs: e.TRAINING_STALL_MS,
+      memoryMb: e.TRAINING_MEMORY_MB,
+      queuePrefix: e.QUEUE_PREFIX,
+    },
+    events: { prefix: e.EVENTS_PREFIX, buffer: e.EVENTS_BUFFER },
+    assetsDir: e.ASSETS_DIR,
   };
 }

@@ -3,7 +3,7 @@ import { AppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-codes';
 import type { Json, ParamDescription } from './detector.types';
 
-export interface ParamProblem {
+interface ParamProblem {
   param: string;
   message: string;
 }
@@ -21,7 +21,7 @@ export function parseParams<P>(detector: string, schema: z.ZodType<P>, raw: unkn
   });
 }
 
-export function paramProblems(error: z.ZodError): ParamProblem[] {
+function paramProblems(error: z.ZodError): ParamProblem[] {
   return error.issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'
       ? issue.keys.map((key) => ({ param: key, message: 'unknown param' }))

@@ -20,6 +20,15 @@ export interface AnomalyEvent {
   modelIds: string[];
 }
 
+/** A model version that became the active one of its detector: after training, or activated to roll back or forward. */
+export interface ModelActivatedEvent {
+  profile: string;
+  modelId: string;
+  detector: string;
+  version: number;
+  trainingJobId: string | null;
+}
+
 export interface ModelsChangedEvent {
   profile: string;
 }
@@ -29,5 +38,5 @@ export type Topics = {
   ANOMALY_DETECTED: [AnomalyEvent];
   MODELS_CHANGED: [ModelsChangedEvent];
   TRAINING_PROGRESS: [string, Json];
-  MODEL_ACTIVATED: [Json];
+  MODEL_ACTIVATED: [ModelActivatedEvent];
 };

@@ -1,21 +1,97 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
-import { createPubSub, type PubSub } from '@graphql-yoga/subscription';
+import { createPubSub, Repeater, type PubSub, type PubSubEventTarget } from '@graphql-yoga/subscription';
 import { Redis } from 'ioredis';
+import { DropOldestBuffer } from './dropping-buffer';
 import type { Topics } from './events';
 
-export type EventBus = PubSub<Topics> & { close(): Promise<void> };
+type TopicName = Extract<keyof Topics, string>;
+/** Topics published without a routing id carry one payload. */
+type PlainTopic = { [K in TopicName]: Topics[K] extends [unknown] ? K : never }[TopicName];
+type PayloadOf<K extends PlainTopic> = Topics[K][0];
 
-/** In memory by default; through Redis pub/sub when REDIS_URL is set, so every server instance sees every event. */
-export function createEventBus(redisUrl?: string): EventBus {
-  if (!redisUrl) return Object.assign(createPubSub<Topics>(), { close: async () => undefined });
-  const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
-  const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: null });
-  const eventTarget = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient });
-  const bus = createPubSub<Topics>({ eventTarget: eventTarget as never });
-  return Object.assign(bus, {
-    async close() {
+export interface SubscriptionStats {
+  /** Subscriptions listening right now (GraphQL subscriptions and internal watchers). */
+  active: number;
+  /** Events thrown away because a subscriber's buffer was full: a slow or dead client. */
+  dropped: number;
+}
+
+export interface EventBusOptions {
+  /** Prepended to every Redis channel. */
+  prefix?: string;
+  /** Events one subscription may hold before its oldest are dropped. */
+  buffer?: number;
+}
+
+export type EventBus = PubSub<Topics> & {
+  /** Like subscribe(), but `accept` runs before buffering, so unwanted events never take a slow subscriber's space. */
+  subscribeWhere<K extends PlainTopic>(topic: K, accept: (payload: PayloadOf<K>) => boolean): Repeater<PayloadOf<K>>;
+  stats(): SubscriptionStats;
+  close(): Promise<void>;
+};
+
+export const DEFAULT_EVENTS_PREFIX = 'netsentinel:';
+const DEFAULT_BUFFER = 1000;
+
+/**
+ * In memory by default; through Redis pub/sub when REDIS_URL is set, so every
+ * server instance sees every event. Publishing never waits for subscribers:
+ * each subscription has a bounded buffer that drops its oldest events (counted
+ * in stats()) when its client cannot keep up.
+ */
+export function createEventBus(redisUrl?: string, options: EventBusOptions = {}): EventBus {
+  const { prefix = DEFAULT_EVENTS_PREFIX, buffer = DEFAULT_BUFFER } = options;
+  const redis = redisUrl ? connectRedis(redisUrl, prefix) : undefined;
+  const target = redis?.target ?? new EventTarget();
+  const { publish } = createPubSub<Topics>({ eventTarget: target as PubSubEventTarget<Topics> });
+  const stats: SubscriptionStats = { active: 0, dropped: 0 };
+
+  function listen<T>(topic: string, accept?: (payload: T) => boolean): Repeater<T> {
+    return new Repeater<T>(
+      (push, stop) => {
+        const listener = (event: Event) => {
+          const payload = (event as CustomEvent<T>).detail;
+          if (accept === undefined || accept(payload)) void push(payload);
+        };
+        target.addEventListener(topic, listener);
+        stats.active++;
+        void stop.then(() => {
+          target.removeEventListener(topic, listener);
+          stats.active--;
+        });
+      },
+      new DropOldestBuffer<T>(buffer, () => stats.dropped++),
+    );
+  }
+
+  const subscribe = ((routingKey: string, id?: string | number) =>
+    listen(id === undefined ? routingKey : `${routingKey}:${id}`)) as PubSub<Topics>['subscribe'];
+
+  return {
+    publish,
+    subscribe,
+    subscribeWhere: (topic, accept) => listen(topic, accept),
+    stats: () => ({ ...stats }),
+    close: async () => redis?.disconnect(),
+  };
+}
+
+function connectRedis(url: string, prefix: string): { target: EventTarget; disconnect(): void } {
+  const publishClient = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: null });
+  const subscribeClient = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: null });
+  const redisTarget = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient });
+  const channel = (type: string) => prefix + type;
+  type Listener = Parameters<typeof redisTarget.addEventListener>[1];
+  const target: EventTarget = {
+    addEventListener: (type, listener) => redisTarget.addEventListener(channel(type), listener as Listener),
+    removeEventListener: (type, listener) => redisTarget.removeEventListener(channel(type), listener as Listener),
+    dispatchEvent: (event) => redisTarget.dispatchEvent(new CustomEvent(channel(event.type), { detail: (event as CustomEvent).detail })),
+  };
+  return {
+    target,
+    disconnect() {
       publishClient.disconnect();
       subscribeClient.disconnect();
     },
-  });
+  };
 }

@@ -116,9 +116,6 @@ export class AddressAccumulator {
   }
 }
 
-export function addressWidth(def: AddressFeatureSpec): number {
-  return def.missing > 0 ? 5 : 4;
-}
 
 export function addressColumnNames(def: AddressFeatureSpec): string[] {
   const names = ['internal', 'external', 'multicast', 'ipv6'].map((c) => `${def.key}:${c}`);

@@ -117,7 +117,6 @@ export interface CategoricalLayout {
   other: number;
   unseen: number;
   missing: number;
-  width: number;
 }
 
 export function categoricalLayout(def: CategoricalFeatureSpec): CategoricalLayout {
@@ -125,7 +124,7 @@ export function categoricalLayout(def: CategoricalFeatureSpec): CategoricalLayou
   const other = def.rare.length > 0 ? next++ : -1;
   const unseen = next++;
   const missing = def.missing > 0 ? next++ : -1;
-  return { other, unseen, missing, width: next };
+  return { other, unseen, missing };
 }
 
 export function categoricalColumnNames(def: CategoricalFeatureSpec): string[] {

@@ -11,7 +11,10 @@ export interface FeatureExplanation {
   feature: string;
   value: string;
   typical: string;
-  /** The detector's summed contribution over the field's columns, else its deviation from training. */
+  /**
+   * Share of the listed fields' total (0..1, summing to 1 when any field pushed the score up):
+   * from the detector's contributions summed over the field's columns, else from its deviation from training.
+   */
   weight: number;
   message: string;
 }
@@ -48,7 +51,13 @@ export function explain(
     return { feature: featureLabel(def), value: d.value, typical: d.typical, weight, message: d.message };
   });
   // Stable sort: equal weights keep spec order, so the output is deterministic.
-  return ranked.sort((a, b) => b.weight - a.weight).slice(0, Math.max(0, top));
+  return asShares(ranked.sort((a, b) => b.weight - a.weight).slice(0, Math.max(0, top)));
+}
+
+/** Raw deviations (robust z, surprise) and contributions have no common unit; shares of the listed total do. */
+function asShares(list: FeatureExplanation[]): FeatureExplanation[] {
+  const total = list.reduce((s, e) => s + Math.max(0, e.weight), 0);
+  return list.map((e) => ({ ...e, weight: total > 0 ? Math.max(0, e.weight) / total : 0 }));
 }
 
 function sum(values: Float64Array, from: number, to: number): number {

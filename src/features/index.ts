@@ -1,4 +1,11 @@
-export { classifyAddress, ADDRESS_EXTERNAL, ADDRESS_INTERNAL, ADDRESS_INVALID, ADDRESS_IPV6, ADDRESS_MULTICAST } from './address.features';
+export {
+  ADDRESS_EXTERNAL,
+  ADDRESS_INTERNAL,
+  ADDRESS_INVALID,
+  ADDRESS_IPV6,
+  ADDRESS_MULTICAST,
+  classifyAddress,
+} from './address.features';
 export { DEFAULT_EXCLUDED_ATTRIBUTES, FeatureSpecBuilder, fitFeatureSpec, type FeatureSpecOptions } from './feature-spec.builder';
 export * from './feature-spec';
 export { FeatureEncoder } from './feature.encoder';

@@ -117,9 +117,6 @@ export function scaleNumeric(def: NumericFeatureSpec, v: number): number {
   return ((def.log ? signedLog1p(v) : v) - def.center) / def.scale;
 }
 
-export function numericWidth(def: NumericFeatureSpec): number {
-  return def.missingIndicator ? 2 : 1;
-}
 
 export function numericColumnNames(def: NumericFeatureSpec): string[] {
   return def.missingIndicator ? [def.key, `${def.key}:missing`] : [def.key];

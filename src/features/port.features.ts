@@ -110,9 +110,6 @@ export function portSeen(seen: Uint8Array, port: number): boolean {
   return (seen[port >> 3] & (1 << (port & 7))) !== 0;
 }
 
-export function portWidth(def: PortFeatureSpec): number {
-  return 3 + def.ports.length + (def.missing > 0 ? 1 : 0);
-}
 
 export function portColumnNames(def: PortFeatureSpec): string[] {
   const names = [`${def.key}:well-known`, `${def.key}:registered`, `${def.key}:ephemeral`];

@@ -1,7 +1,7 @@
 import type { TrafficRecord } from '../records/traffic-record';
 import { AppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-codes';
-import type { FeatureSpec, PortFeatureSpec, ServiceSideFeatureSpec } from './feature-spec.types';
+import { SERVICE_SIDES, type FeatureSpec, type PortFeatureSpec, type ServiceSideFeatureSpec } from './feature-spec.types';
 import { hashString } from './hash';
 import { PORT_COUNT, readPort } from './port.features';
 import { Reservoir } from './reservoir';
@@ -78,12 +78,9 @@ export class ServiceSideAccumulator {
   }
 }
 
-export function serviceSideWidth(def: ServiceSideFeatureSpec): number {
-  return def.missing > 0 ? 5 : 4;
-}
 
 export function serviceSideColumnNames(def: ServiceSideFeatureSpec): string[] {
-  const names = ['destination', 'source', 'both', 'neither'].map((s) => `serviceSide=${s}`);
+  const names = SERVICE_SIDES.map((side) => `serviceSide=${side}`);
   if (def.missing > 0) names.push('serviceSide:missing');
   return names;
 }
@@ -106,8 +103,7 @@ export class ServiceSideWriter {
       if (this.missingAt >= 0) out[base + this.missingAt] = 1;
       return;
     }
-    const sideOf = this.ports.src[s] ? (this.ports.dest[d] ? 2 : 1) : this.ports.dest[d] ? 0 : 3;
-    out[base + this.at + sideOf] = 1;
+    out[base + this.at + serviceSide(this.ports, s, d)] = 1;
   }
 }
 

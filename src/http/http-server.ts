@@ -12,9 +12,12 @@ import type { Services } from '../app/services';
 import { isAppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-codes';
 import type { GraphQLContext } from '../schema/context';
+import { DEFAULT_ASSETS_DIR } from './assets';
+import { dashboardRoutes } from './dashboard.routes';
 import { createErrorFormatter } from './graphql-errors';
 import { httpStatusFor } from './error-status';
 import { healthRoutes } from './health.routes';
+import { playgroundRoutes } from './playground.routes';
 import { restCompatRoutes } from './rest-compat.routes';
 
 export interface HttpServer {
@@ -30,11 +33,22 @@ export async function createHttpServer(services: Services, schema: GraphQLSchema
   const server = http.createServer(app);
   const wss = new WebSocketServer({ server, path: '/graphql' });
   const context = (): GraphQLContext => ({ services });
-  const wsCleanup = useServer({ schema, context }, wss);
+  const formatError = createErrorFormatter(services.logger);
+  const wsCleanup = useServer(
+    {
+      schema,
+      context,
+      // Subscriptions get the same coded errors as queries and mutations.
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
+    },
+    wss,
+  );
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
-    formatError: createErrorFormatter(services.logger),
+    formatError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),
@@ -46,6 +60,9 @@ export async function createHttpServer(services: Services, schema: GraphQLSchema
   app.disable('x-powered-by');
   app.use(express.json({ limit: services.config.maxBodyBytes }));
   app.use(healthRoutes(services));
+  const assetsDir = services.config.assetsDir ?? DEFAULT_ASSETS_DIR;
+  app.use(dashboardRoutes(assetsDir));
+  app.use(playgroundRoutes(assetsDir));
   app.use(restCompatRoutes(services));
   app.use('/graphql', expressMiddleware(apollo, { context: async () => context() }));
   app.use((_req, res) => {

@@ -99,17 +99,28 @@ export function injectAttacks(records: readonly TrafficRecord[], options: Inject
   const attacks = episodes(rng, total, kinds, where, looksLikeFlows(records))
     .flatMap((e) => e.records.map((r) => ({ key: where.timed ? (r.timestamp as number) : e.key, r })))
     .sort((a, b) => a.key - b.key);
-  const out: TrafficRecord[] = [];
-  const labels: number[] = [];
+  return merge(records, attacks, where);
+}
+
+/** Benign records keep their order; each attack goes before the first benign record with a later key. */
+function merge(
+  benign: readonly TrafficRecord[],
+  attacks: readonly { key: number; r: TrafficRecord }[],
+  where: Placement,
+): InjectedTraffic {
+  const records: TrafficRecord[] = [];
+  const labels = new Uint8Array(benign.length + attacks.length);
   let next = 0;
-  records.forEach((benign, i) => {
-    for (; next < attacks.length && attacks[next].key < where.key(i); next++) {
-      out.push(attacks[next].r);
-      labels.push(1);
+  const flushBefore = (key: number) => {
+    for (; next < attacks.length && attacks[next].key < key; next++) {
+      labels[records.length] = 1;
+      records.push(attacks[next].r);
     }
-    out.push({ ...benign, label: NORMAL });
-    labels.push(0);
+  };
+  benign.forEach((r, i) => {
+    flushBefore(where.key(i));
+    records.push({ ...r, label: NORMAL });
   });
-  for (; next < attacks.length; next++, labels.push(1)) out.push(attacks[next].r);
-  return { records: out, labels: Uint8Array.from(labels) };
+  flushBefore(Infinity);
+  return { records, labels };
 }

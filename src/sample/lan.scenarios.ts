@@ -21,7 +21,8 @@ import { endpointOf, lanRtt, segmentSize, tcpFailed, tcpSession, udpSession } fr
 export function lanHttp(rng: Rng, start: number, client: LanHost, server: string, port: number): Session {
   const c = endpointOf(rng, client);
   const o = { start, client: c, server, serverPort: port, rttMs: lanRtt(rng), service: port === 443 ? 'ssl' : 'http' };
-  if (rng.next() < 0.01) return tcpFailed(rng, o, true);
+  // Devices asleep or restarting: the odd refused (REJ) or unanswered (S0) connection.
+  if (rng.next() < 0.015) return tcpFailed(rng, o, rng.next() < 0.66);
   return tcpSession(rng, o, (t) => {
     for (let round = between(rng, 1, 3); round > 0; round--) {
       t.send(true, between(rng, 90, 340), rng.next() * 20).reply(false, c.ack);

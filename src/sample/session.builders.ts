@@ -13,7 +13,7 @@ export function endpointOf(rng: Rng, host: LanHost): Endpoint {
   return { ip: host.ip, port: clientPort(rng, host.habit), ack: host.ack };
 }
 
-export interface TcpOptions {
+export interface SessionOptions {
   start: number;
   client: Endpoint;
   server: string;
@@ -27,7 +27,7 @@ export interface TcpOptions {
  * end in a reset, as real connections do, which gives flow profiles the
  * RSTO/RSTR states next to SF.
  */
-export function tcpSession(rng: Rng, o: TcpOptions, body: (t: PacketTrain) => void): Session {
+export function tcpSession(rng: Rng, o: SessionOptions, body: (t: PacketTrain) => void): Session {
   const t = new PacketTrain(rng, o.rttMs);
   const ack = o.client.ack;
   t.send(true, ack + 8).reply(false, 60).reply(true, ack);
@@ -47,7 +47,7 @@ export function tcpSession(rng: Rng, o: TcpOptions, body: (t: PacketTrain) => vo
 }
 
 /** A connection attempt nobody answered (S0) or that was refused with a RST (REJ). */
-export function tcpFailed(rng: Rng, o: TcpOptions, refused: boolean): Session {
+export function tcpFailed(rng: Rng, o: SessionOptions, refused: boolean): Session {
   const t = new PacketTrain(rng, o.rttMs);
   t.send(true, o.client.ack + 8);
   if (refused) t.reply(false, 40);
@@ -56,14 +56,14 @@ export function tcpFailed(rng: Rng, o: TcpOptions, refused: boolean): Session {
 }
 
 /** A UDP exchange; without any server packet Zeek calls it S0. */
-export function udpSession(rng: Rng, o: TcpOptions, body: (t: PacketTrain) => void): Session {
+export function udpSession(rng: Rng, o: SessionOptions, body: (t: PacketTrain) => void): Session {
   const t = new PacketTrain(rng, o.rttMs);
   body(t);
   const answered = t.packets.some((p) => !p.out);
   return { ...base(o), protocol: 'UDP', connState: answered ? 'SF' : 'S0', packets: t.packets };
 }
 
-function base(o: TcpOptions): Pick<Session, 'start' | 'client' | 'server' | 'clientPort' | 'serverPort' | 'service'> {
+function base(o: SessionOptions): Pick<Session, 'start' | 'client' | 'server' | 'clientPort' | 'serverPort' | 'service'> {
   return {
     start: o.start,
     client: o.client.ip,

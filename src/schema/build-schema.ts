@@ -1,15 +1,41 @@
 import path from 'node:path';
 import type { GraphQLSchema } from 'graphql';
-import { buildSchema } from 'type-graphql';
+import { buildSchema, type PubSub } from 'type-graphql';
 import { AnomalyResolver } from './resolvers/anomaly.resolver';
+import { AnomalyStatsResolver } from './resolvers/anomaly-stats.resolver';
 import { DetectorResolver } from './resolvers/detector.resolver';
 import { ModelResolver } from './resolvers/model.resolver';
 import { PredictResolver } from './resolvers/predict.resolver';
 import { ProfileResolver } from './resolvers/profile.resolver';
+import { SubscriptionResolver } from './resolvers/subscription.resolver';
+import { TrainingResolver } from './resolvers/training.resolver';
 
 export const SCHEMA_FILE = path.resolve(__dirname, '../../schema.graphql');
 
-export const resolvers = [PredictResolver, AnomalyResolver, ProfileResolver, DetectorResolver, ModelResolver] as const;
+export const resolvers = [
+  PredictResolver,
+  AnomalyResolver,
+  AnomalyStatsResolver,
+  ProfileResolver,
+  DetectorResolver,
+  ModelResolver,
+  SubscriptionResolver,
+  TrainingResolver,
+] as const;
+
+/**
+ * type-graphql insists on a pubSub once there are subscriptions, but the schema is
+ * shared by every server in a process while each server has its own event bus:
+ * subscriptions use `@Subscription({ subscribe: ({ context }) => context.services.events… })`.
+ */
+const NO_GLOBAL_PUBSUB: PubSub = {
+  publish() {
+    throw new Error('Publish through context.services.events, not a schema-wide pubSub');
+  },
+  subscribe() {
+    throw new Error('Subscribe through context.services.events in @Subscription({ subscribe }), not `topics`');
+  },
+};
 
 /** `emit` writes the committed schema.graphql (npm run schema) so reviews can read the API. */
 export function buildAppSchema(emit = false): Promise<GraphQLSchema> {
@@ -17,5 +43,6 @@ export function buildAppSchema(emit = false): Promise<GraphQLSchema> {
     resolvers,
     emitSchemaFile: emit ? { path: SCHEMA_FILE, sortedSchema: false } : false,
     validate: false,
+    pubSub: NO_GLOBAL_PUBSUB,
   });
 }

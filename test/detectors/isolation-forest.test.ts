@@ -62,6 +62,17 @@ describe('isolation-forest', () => {
     }
   });
 
+  it('draws a fresh random subsample for each tree', () => {
+    // One distinct row among 1000 identical ones: only trees whose sample holds it can split at all.
+    const X = { rows: 1000, cols: 1, data: new Float64Array(1000) };
+    X.data[500] = 1;
+    const state = forestOf(fit(X, { maxSamples: 64 }).serialize());
+    const splitting = state.roots.filter((root) => state.feature[root] !== -1).length;
+    // Expected 64/1000 of 100 trees; the same sample for every tree would give 0 or 100.
+    expect(splitting).toBeGreaterThanOrEqual(2);
+    expect(splitting).toBeLessThanOrEqual(15);
+  });
+
   it('stops growing at depth ceil(log2(sample size))', () => {
     const state = forestOf(fit(gaussian(4, 1000, 4), { maxSamples: 64 }).serialize());
     const depth = depths(state);

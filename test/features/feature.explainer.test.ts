@@ -42,6 +42,7 @@ describe('explain', () => {
     const attack = { srcIp: '203.0.113.66', destIp: '192.168.0.2', srcPort: 31337, destPort: 4444, protocol: 'TCP', packetSize: 65000 };
     const result = why(attack);
     expect(result).toHaveLength(3);
+    expect(result.reduce((sum, e) => sum + e.weight, 0)).toBeCloseTo(1);
     expect(result[0].feature).toBe('packet size');
     for (const e of result.slice(1)) expect(e.feature).toMatch(/port/);
     for (const e of result) {
@@ -55,16 +56,25 @@ describe('explain', () => {
     encoder.names.forEach((n, i) => {
       if (n.startsWith('protocol')) contributions[i] = 0.25;
     });
-    const [top] = why(usual, contributions);
+    contributions[encoder.names.indexOf('packetSize')] = 0.25;
+    const [top, second, third] = why(usual, contributions);
     expect(top.feature).toBe('protocol');
-    expect(top.weight).toBeCloseTo(0.25 * encoder.names.filter((n) => n.startsWith('protocol')).length);
+    const protocolColumns = encoder.names.filter((n) => n.startsWith('protocol')).length;
+    expect(top.weight).toBeCloseTo(protocolColumns / (protocolColumns + 1));
+    expect(second).toMatchObject({ feature: 'packet size', weight: expect.closeTo(1 / (protocolColumns + 1)) });
+    expect(third.weight).toBe(0);
   });
 
   it('ranks unseen above rare above common', () => {
-    const weight = (protocol: string) =>
-      explain(spec, { protocol }, encoder.transformRecord({ protocol }), undefined, 50).find((e) => e.feature === 'protocol')!.weight;
-    expect(weight('GRE')).toBeGreaterThan(weight('ICMP'));
-    expect(weight('ICMP')).toBeGreaterThan(weight('TCP'));
+    // Alone in the list, each protocol's weight would be 1; rank them against one fixed other field instead.
+    const share = (protocol: string) => {
+      const r = { ...usual, protocol };
+      const list = explain(spec, r, encoder.transformRecord(r), undefined, 50);
+      const of = (f: string) => list.find((e) => e.feature === f)!.weight;
+      return of('protocol') / of('source address');
+    };
+    expect(share('GRE')).toBeGreaterThan(share('ICMP'));
+    expect(share('ICMP')).toBeGreaterThan(share('TCP'));
   });
 
   it('explains a missing value', () => {

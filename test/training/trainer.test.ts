@@ -58,7 +58,7 @@ describe('train', () => {
         ? { ...r, srcIp: '203.0.113.9', destPort: 4444 + i, packetSize: 60000, label: 'attack' }
         : { ...r, label: 'normal' },
     );
-    const [m] = await train(chunked(labelled), { kind: 'packet', detectors: [{ name: 'isolation-forest' }], contamination: 0.02, seed: 1, registry });
+    const [m] = await train(chunked(labelled), { kind: 'packet', detectors: [{ name: 'knn-distance' }], contamination: 0.02, seed: 1, registry });
     expect(m.metrics.labeledRows).toBe(5000);
     expect(m.metrics.rocAuc).toBeGreaterThan(0.9);
     expect(m.metrics.averagePrecision).toBeGreaterThan(0.5);

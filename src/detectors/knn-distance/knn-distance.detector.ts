@@ -23,7 +23,7 @@ export const knnDistanceParams = z
       .min(2)
       .max(65536)
       .default(4096)
-      .describe('Training rows kept as the reference sample that queries are compared with.'),
+      .describe('Training rows kept as the reference sample; scoring time grows in proportion to it.'),
   })
   .refine((p) => p.maxSamples > p.k, {
     path: ['maxSamples'],

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import type { DetectorPlugin, Json } from '../detector.types';
+import { parseMembers } from './member-spec';
+
+export const DEFAULT_MEMBERS = 'hbos, isolation-forest';
+const MAX_MEMBERS = 8;
+
+/** A member with its params validated by its own plugin. */
+export interface ResolvedMember {
+  plugin: DetectorPlugin;
+  params: Json;
+}
+
+/** The params schema depends on which plugins may be members, so it is built with them. */
+export function ensembleParams(plugins: ReadonlyMap<string, DetectorPlugin>) {
+  return z.strictObject({
+    members: z
+      .string()
+      .superRefine((text, ctx) => {
+        const resolved = resolveMembers(text, plugins);
+        if (typeof resolved === 'string') ctx.addIssue({ code: 'custom', message: resolved });
+      })
+      .default(DEFAULT_MEMBERS)
+      .describe(
+        `Member detectors with their params, e.g. "hbos, isolation-forest(nEstimators=200)"; at least one must explain itself. Known: ${[...plugins.keys()].join(', ')}.`,
+      ),
+    combine: z
+      .enum(['mean', 'max'])
+      .default('mean')
+      .describe('How normalized member scores (0 at their training median, 1 at their 99th percentile) combine.'),
+  });
+}
+
+export type EnsembleParams = z.infer<ReturnType<typeof ensembleParams>>;
+
+/** The members of a `members` string, or why it names none usable. */
+export function resolveMembers(text: string, plugins: ReadonlyMap<string, DetectorPlugin>): ResolvedMember[] | string {
+  const specs = parseMembers(text);
+  if (typeof specs === 'string') return specs;
+  if (specs.length > MAX_MEMBERS) return `at most ${MAX_MEMBERS} members`;
+  const resolved: ResolvedMember[] = [];
+  for (const spec of specs) {
+    const plugin = plugins.get(spec.name);
+    if (plugin === undefined) return `unknown member "${spec.name}"; known: ${[...plugins.keys()].join(', ')}`;
+    const parsed = plugin.paramsSchema.safeParse(spec.params);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue.path.join('.');
+      return `${spec.name}: ${where ? `${where}: ` : ''}${issue.message}`;
+    }
+    resolved.push({ plugin, params: parsed.data as Json });
+  }
+  // The explanation of an ensemble score comes from its members: without one that explains, there would be none.
+  if (!resolved.some((m) => m.plugin.describe().capabilities.explains)) {
+    const explaining = [...plugins.values()].filter((p) => p.describe().capabilities.explains).map((p) => p.describe().name);
+    return `include at least one member that explains itself (${explaining.join(', ')})`;
+  }
+  return resolved;
+}

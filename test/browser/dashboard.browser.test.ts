@@ -1,0 +1,107 @@
+import type { Browser, Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../helpers/test-server';
+import { until } from '../live/helpers/live-client';
+import { browserAvailable, buildTestAssets, launchChromium, screenshot, watchForeignRequests } from './helpers/browser';
+
+const PREDICT = `mutation($records: [TrafficRecordInput!]!) { predict(records: $records) { isAnomaly anomalyId } }`;
+const attack = { srcIp: '203.0.113.99', destIp: '192.168.0.7', srcPort: 31337, destPort: 4444, protocol: 'TCP', packetSize: 65000 };
+
+(browserAvailable() ? describe : describe.skip)('dashboard in a browser', () => {
+  let assets: Awaited<ReturnType<typeof buildTestAssets>>;
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+  let foreign: string[];
+
+  beforeAll(async () => {
+    assets = await buildTestAssets();
+    server = await startTestServer('dashboard', { ASSETS_DIR: assets.dir });
+    browser = await launchChromium();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await assets?.remove();
+  });
+  beforeEach(async () => {
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // Fail at the step that went wrong, well inside the test's own timeout.
+    page.setDefaultTimeout(15_000);
+    foreign = watchForeignRequests(page, server.url);
+  });
+  afterEach(async () => {
+    await page.close();
+    expect(foreign).toEqual([]);
+  });
+
+  /** Opens the dashboard and waits until its live subscriptions are registered on the server. */
+  async function openDashboard(query = ''): Promise<void> {
+    const before = server.services.events.stats().active;
+    await page.goto(`${server.url}/dashboard${query}`);
+    await page.locator('[data-testid=connection][data-state=live]').waitFor();
+    // The anomaly feed and the models panel each hold one subscription.
+    await until(() => server.services.events.stats().active >= before + 2, 'the dashboard subscriptions');
+  }
+
+  it('shows an anomaly sent with predict within 2 s, with its score, hosts, ports and explanation', async () => {
+    await openDashboard();
+    const r = await server.graphql<{ predict: { isAnomaly: boolean; anomalyId: string }[] }>(PREDICT, { records: [attack] });
+    const sent = performance.now();
+    const { isAnomaly, anomalyId } = r.data!.predict[0];
+    expect(isAnomaly).toBe(true);
+
+    const row = page.locator(`[data-testid=anomaly-row][data-id="${anomalyId}"]`);
+    await row.waitFor({ timeout: 2_000 });
+    expect(performance.now() - sent).toBeLessThan(2_000);
+    const text = await row.innerText();
+    expect(text).toContain('203.0.113.99:31337');
+    expect(text).toContain('192.168.0.7:4444');
+    expect(text).toMatch(/\b0\.\d\d|1\.00\b/);
+    expect(text).toMatch(/port|size|address/i);
+
+    // The aggregates follow: the attacker shows up among the top hosts.
+    await page.locator('[data-testid=top-hosts]', { hasText: '203.0.113.99' }).waitFor({ timeout: 10_000 });
+    await screenshot(page, 'dashboard-desktop.png');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, 'dashboard-phone.png');
+  });
+
+  it('saves detector config changes through GraphQL and shows validation errors inline', async () => {
+    await server.graphql('mutation { upsertProfile(input: { name: "office", kind: FLOW }) { name } }');
+    await openDashboard('?profile=office');
+    const form = page.getByTestId('profile-form');
+
+    await page.getByTestId('contamination').fill('0.9');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.locator('[role=alert]', { hasText: 'contamination' }).waitFor();
+    await page.getByTestId('param-isolation-forest-nEstimators').fill('-3');
+    await page.getByTestId('contamination').fill('0.02');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await page.getByTestId('detector-isolation-forest').locator('[role=alert]', { hasText: /nEstimators|greater|>=|too small/i }).waitFor();
+
+    await page.getByTestId('param-isolation-forest-nEstimators').fill('150');
+    await page.getByTestId('detector-knn-distance').getByRole('checkbox').uncheck();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await page.getByTestId('saved').waitFor();
+
+    const r = await server.graphql<{ profile: { contamination: number; detectors: { name: string; params: Record<string, unknown> }[] } }>(
+      '{ profile(name: "office") { contamination detectors { name params } } }',
+    );
+    expect(r.data!.profile.contamination).toBe(0.02);
+    expect(r.data!.profile.detectors.map((d) => d.name)).toEqual(['isolation-forest']);
+    expect(r.data!.profile.detectors[0].params.nEstimators).toBe(150);
+
+    await page.reload();
+    await expect(page.getByTestId('param-isolation-forest-nEstimators').inputValue()).resolves.toBe('150');
+    await screenshot(page, 'dashboard-config.png');
+  });
+
+  it('serves a landing page linking to the dashboard and the playground, and JSON to API clients', async () => {
+    await page.goto(server.url);
+    await expect(page.getByRole('link', { name: /Dashboard/ }).getAttribute('href')).resolves.toBe('/dashboard');
+    await expect(page.getByRole('link', { name: /GraphQL playground/ }).getAttribute('href')).resolves.toBe('/graphql');
+    const api = await fetch(server.url);
+    expect(api.headers.get('content-type')).toMatch(/json/);
+    expect(await api.json()).toMatchObject({ dashboard: '/dashboard', graphql: '/graphql' });
+  });
+});

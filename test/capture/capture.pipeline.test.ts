@@ -1,0 +1,117 @@
+import { PassThrough } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { capturePipeline, CapturePipelineOptions, detectCaptureFormat } from '../../src/capture';
+import { AppError } from '../../src/errors/app-error';
+import { ErrorCode } from '../../src/errors/error-codes';
+import { TrafficRecord } from '../../src/records/traffic-record';
+import { bytesSource, collect } from '../helpers/pcap-streams';
+import { generateTraffic } from '../helpers/pcap-traffic';
+import { pcapFile, pcapHeader, pcapngFile, pcapRecord, tcpFrame } from '../helpers/pcap-writer';
+import { zeekConnTsv } from '../helpers/zeek-conn-writer';
+
+const traffic = [...generateTraffic({ packets: 2500, seed: 7, scanEvery: 0 })];
+const mix = pcapFile({ records: traffic.map((p) => ({ timestampMs: p.timestampMs, data: p.frame })) });
+
+async function run(bytes: Buffer | AsyncIterable<Buffer>, options: CapturePipelineOptions): Promise<{ batches: TrafficRecord[][]; stats: ReturnType<typeof capturePipeline>['stats'] }> {
+  const pipeline = capturePipeline(Buffer.isBuffer(bytes) ? bytesSource(bytes, 4096) : bytes, options);
+  const batches = await collect(pipeline);
+  return { batches, stats: pipeline.stats };
+}
+
+async function expectCode(bytes: Buffer, options: CapturePipelineOptions, code: string): Promise<void> {
+  const error = await run(bytes, options).then(() => undefined, (err: unknown) => err);
+  expect(error).toBeInstanceOf(AppError);
+  expect((error as AppError).code).toBe(code);
+}
+
+describe('detectCaptureFormat', () => {
+  it.each([
+    ['pcap, little-endian µs', 'd4c3b2a1', 'pcap'],
+    ['pcap, big-endian µs', 'a1b2c3d4', 'pcap'],
+    ['pcap, little-endian ns', '4d3cb2a1', 'pcap'],
+    ['pcap, big-endian ns', 'a1b23c4d', 'pcap'],
+    ['pcapng', '0a0d0d0a', 'pcapng'],
+    ['gzip', '1f8b0800', 'gzip'],
+    ['Zeek TSV', Buffer.from('#separator \\x09').toString('hex'), 'zeek-tsv'],
+    ['Zeek JSON', Buffer.from('\n {"ts":1}').toString('hex'), 'zeek-json'],
+    ['anything else', Buffer.from('GET / HTTP/1.1').toString('hex'), 'unknown'],
+    ['too short to tell', '0a0d', 'unknown'],
+  ])('%s', (_name, hex, format) => {
+    expect(detectCaptureFormat(Buffer.from(hex, 'hex'))).toBe(format);
+  });
+});
+
+describe('capturePipeline', () => {
+  it('yields packet records in batches, with the windowed features', async () => {
+    const { batches, stats } = await run(mix, { kind: 'packet', windowed: true, batchSize: 1000 });
+    expect(batches.map((b) => b.length)).toEqual([1000, 1000, 500]);
+    expect(stats).toMatchObject({ format: 'pcap', capture: { packets: 2500, decoded: 2500 }, flows: undefined });
+    const record = batches[1][0];
+    expect(Object.keys(record.attributes ?? {})).toHaveLength(52);
+    expect(record.attributes?.host_rate_1s).toBeGreaterThan(0);
+    expect(stats.features?.hosts).toBeGreaterThan(10);
+  });
+
+  it('yields flow records with features, and the same from pcapng and gzip input', async () => {
+    const options: CapturePipelineOptions = { kind: 'flow', windowed: true, batchSize: 100 };
+    const plain = await run(mix, options);
+    const flows = plain.batches.flat();
+    expect(flows.length).toBe(plain.stats.flows?.flows);
+    expect(flows.length).toBeGreaterThan(100);
+    expect(flows.every((f) => f.connState !== undefined && Object.keys(f.attributes ?? {}).length === 54)).toBe(true);
+    expect([...new Set(flows.map((f) => f.connState))]).toEqual(expect.arrayContaining(['SF', 'REJ', 'OTH']));
+
+    const ng = pcapngFile([{ interfaces: [{ linkType: 1 }], blocks: traffic.map((p) => ({ type: 'epb' as const, interfaceId: 0, timestampMs: p.timestampMs, data: p.frame })) }]);
+    expect((await run(ng, options)).batches.flat()).toEqual(flows);
+    expect((await run(gzipSync(mix), options)).batches.flat()).toEqual(flows);
+  });
+
+  it('gives the same flows and features when the capture arrives one byte at a time', async () => {
+    const small = pcapFile({ records: traffic.slice(0, 150).map((p) => ({ timestampMs: p.timestampMs, data: p.frame })) });
+    const options: CapturePipelineOptions = { kind: 'flow', windowed: true };
+    const whole = (await run(small, options)).batches.flat();
+    expect((await run(bytesSource(small, 1), options)).batches.flat()).toEqual(whole);
+  });
+
+  it('reads a Zeek conn.log as flows, with features', async () => {
+    const log = zeekConnTsv([{ ts: '1600000000.5', 'id.orig_h': '10.0.0.1', 'id.orig_p': '1234', 'id.resp_h': '10.0.0.2', 'id.resp_p': '80', proto: 'tcp', duration: '1.5', orig_ip_bytes: '400', resp_ip_bytes: '900', label: 'Benign' }]);
+    const { batches, stats } = await run(log, { kind: 'flow', windowed: true });
+    expect(stats.format).toBe('zeek-tsv');
+    expect(stats.zeek).toEqual({ lines: 1, records: 1, malformed: {} });
+    expect(batches[0][0]).toMatchObject({ srcIp: '10.0.0.1', label: 'Benign', attributes: { orig_ip_bytes: 400, host_size_mean_1s: 1300 } });
+  });
+
+  it('refuses packet records from a Zeek log, and input that is no capture at all', async () => {
+    await expectCode(zeekConnTsv([]), { kind: 'packet', windowed: false }, ErrorCode.CAPTURE_ERROR);
+    await expectCode(Buffer.from('hello, world\n'), { kind: 'packet', windowed: false }, ErrorCode.MALFORMED_CAPTURE);
+    await expectCode(Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8]), { kind: 'flow', windowed: false }, ErrorCode.MALFORMED_CAPTURE);
+  });
+
+  it('hands out partial batches of a live stream as packets arrive', async () => {
+    const live = new PassThrough();
+    const pipeline = capturePipeline(live, { kind: 'packet', windowed: false, maxBatchDelayMs: 0 });
+    const iterator = pipeline[Symbol.asyncIterator]();
+    const frame = tcpFrame({ ip: '10.0.0.1', port: 1 }, { ip: '10.0.0.2', port: 2 }, { flags: 'S' });
+    live.write(pcapHeader({}));
+    live.write(pcapRecord({ timestampMs: 1, data: frame }));
+    const first = await iterator.next();
+    expect(first.done).toBe(false);
+    expect(first.value).toHaveLength(1);
+    live.write(pcapRecord({ timestampMs: 2, data: frame }));
+    live.end();
+    const rest = [];
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) rest.push(...next.value);
+    expect(rest).toHaveLength(1);
+  });
+
+  it('gives a scanning host a far higher port fan-out than the others', async () => {
+    const scanTraffic = [...generateTraffic({ packets: 6000, seed: 3, scanEvery: 300 })];
+    const file = pcapFile({ records: scanTraffic.map((p) => ({ timestampMs: p.timestampMs, data: p.frame })) });
+    const records = (await run(file, { kind: 'packet', windowed: true })).batches.flat();
+    const peak = new Map<string, number>();
+    for (const r of records) peak.set(r.srcIp!, Math.max(peak.get(r.srcIp!) ?? 0, Number(r.attributes?.host_fanout_ports_1m)));
+    const ranked = [...peak.values()].sort((x, y) => y - x);
+    expect(ranked[0]).toBeGreaterThan(100);
+    expect(ranked[0]).toBeGreaterThan(10 * ranked[2]);
+  });
+});

@@ -1,0 +1,100 @@
+import { importDataset } from '../../src/import/dataset.importer';
+import { splitCsv } from '../../src/import/csv-fields';
+import { KDD_FEATURES } from '../../src/import/kdd.format';
+import { datasetDir, kddRows } from '../helpers/dataset-files';
+import { startTestServer, type TestServer } from '../helpers/test-server';
+
+describe('dataset import', () => {
+  let server: TestServer;
+  let files: Awaited<ReturnType<typeof datasetDir>>;
+  beforeAll(async () => {
+    server = await startTestServer('dataset_import');
+    files = await datasetDir();
+  }, 120_000);
+  afterAll(async () => {
+    await files?.remove();
+    await server?.close();
+  });
+
+  const deps = () => ({ profiles: server.services.profiles, pool: server.services.db.pool });
+  const stored = async (profile: string) =>
+    (
+      await server.services.db.pool.query<{ record: { attributes: Record<string, unknown>; label?: string }; label: string | null }>(
+        'SELECT t.record, t.label FROM "TrafficRecord" t JOIN "Profile" p ON p.id = t."profileId" WHERE p.name = $1 ORDER BY t.id',
+        [profile],
+      )
+    ).rows;
+
+  it('stores a CSV as a tabular profile: columns become attributes, the label is kept apart, identifiers dropped', async () => {
+    const file = await files.file('flows.csv', 'id,bytes,proto,ratio,class\n1,100,tcp,0.5,benign\n2,2500,"udp",1e-3,attack\n3,?,icmp,2,benign\n');
+    const summary = await importDataset(deps(), { profile: 'csv1', format: 'csv', file, csv: { labelColumn: 'class', dropColumns: ['id'] } });
+    expect(summary).toMatchObject({ rowsRead: 3, stored: 3, rejected: 0, reasons: [] });
+    expect((await server.services.profiles.get('csv1')).kind).toBe('TABULAR');
+    const rows = await stored('csv1');
+    expect(rows.map((r) => r.record.attributes)).toEqual([
+      { bytes: 100, proto: 'tcp', ratio: 0.5 },
+      { bytes: 2500, proto: 'udp', ratio: 0.001 },
+      { proto: 'icmp', ratio: 2 },
+    ]);
+    expect(rows.map((r) => r.label)).toEqual(['benign', 'attack', 'benign']);
+  });
+
+  it('reads gzip-compressed KDD files, NSL-KDD rows with a difficulty level included', async () => {
+    const nsl = `${kddRows(1)[0]},21`;
+    const file = await files.file('kdd.data.gz', [...kddRows(20), nsl].join('\n'), true);
+    const summary = await importDataset(deps(), { profile: 'kdd1', format: 'kdd', file });
+    expect(summary).toMatchObject({ rowsRead: 21, stored: 21, rejected: 0 });
+    const [first] = await stored('kdd1');
+    expect(Object.keys(first.record.attributes).sort()).toEqual([...KDD_FEATURES].sort());
+    expect(first.record.attributes).toMatchObject({ protocol_type: 'tcp', service: 'http', flag: 'SF', src_bytes: 200 });
+    expect(first.label).toBe('normal.');
+  });
+
+  it('skips malformed rows with their reasons and line numbers, and stores the rest', async () => {
+    const good = kddRows(5);
+    const lines = [good[0], '1,tcp,http', good[1], '', `abc${good[2].slice(good[2].indexOf(','))}`, good[3], '7,tcp,http', good[4]];
+    const file = await files.file('broken.kdd', lines.join('\n'));
+    const summary = await importDataset(deps(), { profile: 'kdd2', format: 'kdd', file });
+    expect(summary).toMatchObject({ rowsRead: 7, stored: 4, rejected: 3 });
+    expect(summary.reasons).toEqual([
+      expect.objectContaining({ reason: expect.stringMatching(/^wrong number of fields/), count: 2, firstLine: 2, detail: 'got 3' }),
+      expect.objectContaining({ reason: 'duration is not a number', count: 1, firstLine: 5 }),
+    ]);
+
+    const csv = await files.file('broken.csv', 'a,b\n1,2\n3\n"multi\nline",4\n5,"never closed\n6,7\n');
+    const s2 = await importDataset(deps(), { profile: 'csv2', format: 'csv', file: csv });
+    expect(s2).toMatchObject({ stored: 2, rejected: 2 });
+    expect(s2.reasons.map((r) => [r.reason, r.firstLine])).toEqual(
+      expect.arrayContaining([['wrong number of fields (expected 2)', 3], ['unterminated quoted field', 6]]),
+    );
+    expect((await stored('csv2')).map((r) => r.record.attributes)).toEqual([{ a: 1, b: 2 }, { a: 'multi\nline', b: 4 }]);
+  });
+
+  it('refuses options that do not fit the file, and non-tabular profiles, with BAD_USER_INPUT', async () => {
+    const file = await files.file('x.csv', 'a,b\n1,2\n');
+    await expect(importDataset(deps(), { profile: 'csv3', format: 'csv', file, csv: { labelColumn: 'nope' } })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    await server.services.profiles.upsert({ name: 'packets', kind: 'PACKET' });
+    await expect(importDataset(deps(), { profile: 'packets', format: 'csv', file })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+  });
+
+  it('imported data trains a model with label metrics', async () => {
+    const file = await files.file('train.kdd.gz', kddRows(3000, 100).join('\n'), true);
+    await importDataset(deps(), { profile: 'kdd3', format: 'kdd', file });
+    const job = await server.services.training.submit('kdd3', { detectors: [{ name: 'isolation-forest' }], seed: 1, contamination: 0.1 });
+    const done = await server.services.training.waitFor(job.id);
+    expect(done.state).toBe('COMPLETED');
+    const [model] = await server.services.models.active((await server.services.profiles.get('kdd3')).id);
+    expect(model.metrics).toMatchObject({ rows: 3000, labeledRows: 3000 });
+    expect((model.metrics as { rocAuc: number }).rocAuc).toBeGreaterThan(0.9);
+  }, 60_000);
+});
+
+describe('splitCsv', () => {
+  it.each([
+    ['a,b,c', ['a', 'b', 'c']],
+    ['"a,1","b ""q""",', ['a,1', 'b "q"', '']],
+    ['x,"open', undefined],
+  ])('%s', (line, fields) => {
+    expect(splitCsv(line)).toEqual(fields);
+  });
+});
