@@ -8,6 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import pg from 'pg';
+import { parseDatabaseUrl } from '../src/db/database';
 
 const ROOT = path.resolve(__dirname, '..');
 const PORT = 4707;
@@ -20,19 +22,38 @@ function record(i: number) {
   return { srcIp: `192.168.0.${(i % 200) + 2}`, destIp: '142.250.1.1', srcPort: 40000 + (i % 20000), destPort: 443, protocol: 'TCP', packetSize: 60 + (i % 1400) };
 }
 
-async function startServer(): Promise<{ child: ChildProcess; cleanup: () => void }> {
+/** A schema of its own on DATABASE_URL, so every run measures a freshly trained default profile. */
+function benchDatabaseUrl(): string | undefined {
+  if (!process.env.DATABASE_URL) return undefined;
+  const url = new URL(process.env.DATABASE_URL);
+  url.searchParams.set('schema', `bench_${process.pid}_${Date.now()}`);
+  return url.toString();
+}
+
+async function startServer(): Promise<{ child: ChildProcess; cleanup: () => Promise<void> }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'netsentinel-bench-'));
+  const databaseUrl = benchDatabaseUrl();
   const child = spawn(process.execPath, [path.join(ROOT, 'dist/cli/main.js'), 'serve'], {
-    env: { ...process.env, PORT: String(PORT), LOG_LEVEL: 'warn', DATA_DIR: dataDir, WORKERS: '0' },
+    env: { ...process.env, PORT: String(PORT), LOG_LEVEL: 'warn', DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   for (let i = 0; i < 600; i++) {
     const up = await fetch(`http://127.0.0.1:${PORT}/readyz`).then((r) => r.ok, () => false);
-    if (up) return { child, cleanup: () => rmSync(dataDir, { recursive: true, force: true }) };
+    if (up) return { child, cleanup: () => cleanup(dataDir, databaseUrl) };
     await new Promise((r) => setTimeout(r, 200));
   }
   child.kill();
   throw new Error('server did not become ready');
+}
+
+async function cleanup(dataDir: string, databaseUrl?: string): Promise<void> {
+  rmSync(dataDir, { recursive: true, force: true });
+  if (!databaseUrl) return;
+  const { connectionString, schema } = parseDatabaseUrl(databaseUrl);
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await client.end();
 }
 
 async function load(batch: number) {
@@ -58,7 +79,7 @@ async function load(batch: number) {
 }
 
 export async function benchGraphql(): Promise<Record<string, unknown>[]> {
-  const { child, cleanup } = await startServer();
+  const { child, cleanup: clean } = await startServer();
   try {
     const rows = [];
     for (const batch of [1, 100, 1000]) rows.push(await load(batch));
@@ -66,7 +87,7 @@ export async function benchGraphql(): Promise<Record<string, unknown>[]> {
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
-    cleanup();
+    await clean();
   }
 }
 

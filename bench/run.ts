@@ -1,11 +1,11 @@
 /**
  * `npm run bench [section...]`: prints one table per section. Sections: detectors,
- * features, capture, graphql (the graphql section runs the built server; `npm run bench` builds first).
+ * features, capture, graphql, train, live (graphql, train and live run the built server; `npm run bench` builds first).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-type Section = () => Promise<Record<string, unknown>[]>;
+type Section = () => Promise<object[]>;
 
 const sections: Record<string, () => Promise<Section>> = {
   detectors: async () => (await import('./detectors.bench.js')).benchDetectors as Section,
@@ -13,6 +13,7 @@ const sections: Record<string, () => Promise<Section>> = {
   capture: async () => (await import('./capture.bench.js')).benchCapture as Section,
   graphql: async () => (await import('./graphql.bench.js')).benchGraphql as Section,
   train: async () => (await import('./train.bench.js')).benchTrain as Section,
+  live: async () => (await import('./live.bench.js')).benchLive as Section,
 };
 
 async function main(): Promise<void> {
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   for (const name of names) {
     const load = sections[name];
     if (!load) throw new Error(`Unknown section "${name}"; known: ${Object.keys(sections).join(', ')}`);
-    if ((name === 'graphql' || name === 'train') && !existsSync(path.resolve(__dirname, '../dist/cli/main.js'))) {
+    if (['graphql', 'train', 'live'].includes(name) && !existsSync(path.resolve(__dirname, '../dist/cli/main.js'))) {
       throw new Error('Run `npm run build` before the graphql section');
     }
     console.log(`\n## ${name}`);

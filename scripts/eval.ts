@@ -14,7 +14,7 @@ import { evaluateSet, type SetResult } from '../src/eval/harness';
 import { markdownReport, pcapTable, setsTable, targetsList } from '../src/eval/report';
 import { rocSvg } from '../src/eval/roc-svg';
 import { SET_LOADERS } from '../src/eval/sets';
-const defaultDetectors = () => [{ name: 'ensemble' }];
+import { DEFAULT_DETECTORS_BY_KIND } from '../src/profiles/profile.service';
 import { checkTargets } from '../src/eval/targets';
 
 const REPORTED = [
@@ -24,6 +24,7 @@ const REPORTED = [
   { name: 'half-space-trees' },
   { name: 'ensemble' },
 ];
+const PROFILE_KINDS = { packet: 'PACKET', flow: 'FLOW', tabular: 'TABULAR' } as const;
 /** The profile default (schema default of Profile.contamination). */
 const CONTAMINATION = 0.01;
 
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const sets = await SET_LOADERS[id](dataDir, { seed, windowed: !values['no-windowed'] });
     for (const set of sets) {
-      const result = await evaluateSet(set, { registry, seed, contamination: CONTAMINATION, detectors: REPORTED, profile: defaultDetectors });
+      const result = await evaluateSet(set, { registry, seed, contamination: CONTAMINATION, detectors: REPORTED, profile: (kind) => DEFAULT_DETECTORS_BY_KIND[PROFILE_KINDS[kind]] });
       results.push(result);
       const profile = result.rows.find((r) => r.role === 'profile')!;
       console.error(`${set.name}: profile ROC-AUC ${profile.metrics.rocAuc.toFixed(3)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { AnomalyRepository } from '../anomalies/anomaly.repository';
+import { CaptureManager } from '../capture/capture.manager';
 import type { Config } from '../config/config';
 import { connectDatabase, type Database } from '../db/database';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded-postgres';
@@ -28,6 +29,8 @@ export interface Services {
   cache: ModelCache;
   detection: DetectionService;
   training: TrainingService;
+  /** Live captures of this process (tcpdump → detection). */
+  captures: CaptureManager;
   /** The database the services use (the embedded one's socket URL when DATABASE_URL is unset). */
   databaseUrl: string;
   close(): Promise<void>;
@@ -57,6 +60,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const cache = new ModelCache(profiles, models, registry);
   const detection = new DetectionService({ cache, anomalies, traffic, events, logger, maxBatchRecords: config.maxBatchRecords });
   const stopWatching = watchModelChanges(events, cache);
+  const captures = new CaptureManager({ detection, profiles, logger });
   const training = new TrainingService({ config, logger, prisma: db.prisma, databaseUrl: url, registry, events, profiles, models, cache });
 
   return {
@@ -72,8 +76,11 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     cache,
     detection,
     training,
+    captures,
     databaseUrl: url,
     async close() {
+      // First: a stopping capture still scores (and stores) what it captured.
+      await captures.close();
       await training.close();
       await stopWatching();
       await events.close();

@@ -3,8 +3,10 @@ import 'reflect-metadata';
 import { loadConfig } from '../config/config';
 import { isAppError } from '../errors/app-error';
 import { createLogger } from '../logger';
+import { captureCommand } from './commands/capture.command';
 import { importCommand } from './commands/import.command';
 import { modelsCommand } from './commands/models.command';
+import { scoreCommand } from './commands/score.command';
 import { trainCommand } from './commands/train.command';
 import { workerCommand } from './commands/worker.command';
 
@@ -14,9 +16,11 @@ Commands:
   serve            start the API server (default)
   schema           write schema.graphql
   worker           run training jobs from the queue (needs REDIS_URL)
-  import           store a dataset (csv, kdd) as a tabular profile's traffic
+  import           store records for training: a dataset (csv, kdd) or a capture (pcap, zeek)
   train            train a profile's models as a job (--wait for a progress bar)
   models           list a profile's model versions
+  score            score a file (pcap, zeek, csv, kdd) into JSON lines; anomalies are stored
+  capture          capture live on an interface (tcpdump) and score as it comes
 
 Configuration comes from the environment: PORT, HOST, DATABASE_URL, REDIS_URL, LOG_LEVEL, DATA_DIR.`;
 
@@ -58,6 +62,12 @@ async function main(argv: string[]): Promise<void> {
       return;
     case 'models':
       process.exitCode = await modelsCommand(args);
+      return;
+    case 'score':
+      process.exitCode = await scoreCommand(args);
+      return;
+    case 'capture':
+      process.exitCode = await captureCommand(args);
       return;
     case 'help':
     case '--help':

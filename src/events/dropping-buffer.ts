@@ -1,11 +1,9 @@
-import type { RepeaterBuffer } from '@graphql-yoga/subscription';
-
 /**
- * A repeater buffer that never makes the publisher wait or throw: when a slow
- * subscriber's buffer is full the oldest event goes, and `onDrop` counts it.
- * Dropping the oldest keeps a live feed showing what is happening now.
+ * A fixed ring of events for one subscriber. When it is full the oldest event
+ * goes and `onDrop` counts it: a live feed shows what is happening now, and the
+ * publisher never waits for a slow reader.
  */
-export class DropOldestBuffer<T> implements RepeaterBuffer<T> {
+export class DropOldestBuffer<T> {
   private readonly ring: (T | undefined)[];
   private head = 0;
   private size = 0;
@@ -20,11 +18,6 @@ export class DropOldestBuffer<T> implements RepeaterBuffer<T> {
 
   get empty(): boolean {
     return this.size === 0;
-  }
-
-  /** Never full: the repeater then always calls add() instead of queueing pushes behind it. */
-  get full(): boolean {
-    return false;
   }
 
   add(value: T): void {
@@ -45,5 +38,11 @@ export class DropOldestBuffer<T> implements RepeaterBuffer<T> {
     this.head = (this.head + 1) % this.ring.length;
     this.size--;
     return value;
+  }
+
+  clear(): void {
+    this.ring.fill(undefined);
+    this.head = 0;
+    this.size = 0;
   }
 }

@@ -1,6 +1,7 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, Repeater, type PubSub, type PubSubEventTarget } from '@graphql-yoga/subscription';
 import { Redis } from 'ioredis';
+import { setMaxListeners } from 'node:events';
 import { DropOldestBuffer } from './dropping-buffer';
 import type { Topics } from './events';
 
@@ -43,6 +44,8 @@ export function createEventBus(redisUrl?: string, options: EventBusOptions = {})
   const { prefix = DEFAULT_EVENTS_PREFIX, buffer = DEFAULT_BUFFER } = options;
   const redis = redisUrl ? connectRedis(redisUrl, prefix) : undefined;
   const target = redis?.target ?? new EventTarget();
+  // Every subscription is a listener; hundreds are expected, not a leak.
+  setMaxListeners(0, target);
   const { publish } = createPubSub<Topics>({ eventTarget: target as PubSubEventTarget<Topics> });
   const stats: SubscriptionStats = { active: 0, dropped: 0 };
 

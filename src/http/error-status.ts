@@ -12,6 +12,11 @@ const STATUS: Partial<Record<string, number>> = {
   [ErrorCode.CONFLICT]: 409,
   [ErrorCode.NO_ACTIVE_MODEL]: 503,
   [ErrorCode.QUEUE_UNAVAILABLE]: 503,
+  [ErrorCode.CAPTURE_INTERFACE_NOT_FOUND]: 404,
+  [ErrorCode.CAPTURE_NOT_RUNNING]: 404,
+  [ErrorCode.CAPTURE_PERMISSION_DENIED]: 503,
+  [ErrorCode.CAPTURE_ALREADY_RUNNING]: 409,
+  [ErrorCode.CAPTURE_TOOL_MISSING]: 503,
 };
 
 /** HTTP status for a coded error on the REST endpoints. */

@@ -1,4 +1,3 @@
-import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { isAppError } from '../errors/app-error';
@@ -10,7 +9,7 @@ import { ErrorCode } from '../errors/error-codes';
  */
 export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const original = rootCause(error);
     if (isAppError(original)) {
       return { ...formatted, message: original.message, extensions: { ...original.details, code: original.code } };
     }
@@ -19,4 +18,18 @@ export function createErrorFormatter(logger: Logger) {
     logger.error({ err: original, path: formatted.path }, 'unexpected error in GraphQL operation');
     return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.INTERNAL } };
   };
+}
+
+/**
+ * The error a resolver threw. Apollo wraps it once; graphql-jit wraps it in its
+ * own GraphQLError class first, so follow `originalError` down the chain.
+ */
+function rootCause(error: unknown): unknown {
+  let current = error;
+  for (let depth = 0; depth < 5; depth++) {
+    const next = (current as { originalError?: unknown } | null)?.originalError;
+    if (next === undefined || next === null) return current;
+    current = next;
+  }
+  return current;
 }

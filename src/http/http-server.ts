@@ -6,8 +6,6 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler } from 'express';
 import type { GraphQLSchema } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
 import type { Services } from '../app/services';
 import { isAppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-codes';
@@ -15,9 +13,12 @@ import type { GraphQLContext } from '../schema/context';
 import { DEFAULT_ASSETS_DIR } from './assets';
 import { dashboardRoutes } from './dashboard.routes';
 import { createErrorFormatter } from './graphql-errors';
+import { serveGraphQLOverWebSocket } from './graphql-ws.transport';
+import { jitGateway } from './jit-gateway';
 import { httpStatusFor } from './error-status';
 import { healthRoutes } from './health.routes';
 import { playgroundRoutes } from './playground.routes';
+import { sharedSubscribe } from './shared-subscribe';
 import { restCompatRoutes } from './rest-compat.routes';
 
 export interface HttpServer {
@@ -31,23 +32,20 @@ export interface HttpServer {
 export async function createHttpServer(services: Services, schema: GraphQLSchema): Promise<HttpServer> {
   const app = express();
   const server = http.createServer(app);
-  const wss = new WebSocketServer({ server, path: '/graphql' });
   const context = (): GraphQLContext => ({ services });
   const formatError = createErrorFormatter(services.logger);
-  const wsCleanup = useServer(
-    {
-      schema,
-      context,
-      // Subscriptions get the same coded errors as queries and mutations.
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : undefined,
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
-    },
-    wss,
-  );
+  const wsCleanup = serveGraphQLOverWebSocket(server, '/graphql', {
+    schema,
+    context,
+    subscribe: sharedSubscribe,
+    // Subscriptions get the same coded errors as queries and mutations.
+    onNext: (_ctx, _id, _payload, _args, result) =>
+      result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : undefined,
+    onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
+  });
 
   const apollo = new ApolloServer<GraphQLContext>({
-    schema,
+    gateway: jitGateway(schema),
     formatError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),

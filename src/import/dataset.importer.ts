@@ -3,16 +3,13 @@ import { ErrorCode } from '../errors/error-codes';
 import type { Profile, ProfileService } from '../profiles/profile.service';
 import type { TrafficRecord } from '../records/traffic-record';
 import type pg from 'pg';
-import { splitCsv } from './csv-fields';
-import { CsvRowParser, type CsvOptions } from './csv.format';
-import { KddRowParser } from './kdd.format';
-import { readLines } from './line-reader';
-import { RejectionTally, type RejectionReason } from './rejection-tally';
-import { isRejection, type RowParser } from './row-parser';
+import type { CsvOptions } from './csv.format';
+import { DATASET_FORMATS, DatasetReader, type DatasetFormat } from './dataset.reader';
+import type { RejectionReason } from './rejection-tally';
 import { insertBatch } from './traffic-bulk.sink';
 
-export const IMPORT_FORMATS = ['csv', 'kdd'] as const;
-export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+export const IMPORT_FORMATS = DATASET_FORMATS;
+export type ImportFormat = DatasetFormat;
 
 export interface ImportOptions {
   profile: string;
@@ -48,11 +45,8 @@ export interface ImportDeps {
   pool: pg.Pool;
 }
 
-const DEFAULT_BATCH = 5_000;
 /** Batches being written while the next one is parsed: enough to keep PostgreSQL busy, bounded memory. */
 const MAX_IN_FLIGHT = 3;
-/** A quoted field may span lines, but an unclosed quote must not swallow the rest of the file. */
-const MAX_RECORD_CHARS = 1 << 20;
 
 /**
  * Streams a dataset file into a tabular profile's stored traffic, in batches.
@@ -63,69 +57,23 @@ const MAX_RECORD_CHARS = 1 << 20;
 export async function importDataset(deps: ImportDeps, opts: ImportOptions): Promise<ImportSummary> {
   const started = performance.now();
   const profile = await tabularProfile(deps.profiles, opts.profile);
-  const parser: RowParser = opts.format === 'csv' ? new CsvRowParser(opts.csv) : new KddRowParser();
+  const rows = await DatasetReader.open(opts);
   const writer = new BatchWriter(deps.pool, profile.id);
-  const tally = new RejectionTally();
-  const reader = await readLines(opts.file);
-  const batchSize = opts.batchSize ?? DEFAULT_BATCH;
-  const now = Date.now();
-  let batch: TrafficRecord[] = [];
-  let rowsRead = 0;
-  let lineNo = 0;
-  let pending = '';
-  let pendingLine = 0;
-  let headerSeen = !parser.hasHeader;
-
-  for await (const line of reader.lines) {
-    lineNo++;
-    const text = pending === '' ? line : `${pending}\n${line}`;
-    if (pending === '' && text.trim() === '') continue;
-    const fields = opts.format === 'csv' ? splitCsv(text) : text.split(',');
-    const first = pending === '' ? lineNo : pendingLine;
-    if (fields === undefined) {
-      if (text.length <= MAX_RECORD_CHARS) {
-        if (pending === '') pendingLine = lineNo;
-        pending = text;
-        continue;
-      }
-      pending = '';
-      rowsRead++;
-      tally.add({ reason: 'unterminated quoted field' }, first);
-      continue;
-    }
-    pending = '';
-    if (!headerSeen) {
-      parser.header(fields);
-      headerSeen = true;
-      continue;
-    }
-    rowsRead++;
-    const parsed = parser.row(fields, now);
-    if (isRejection(parsed)) {
-      tally.add(parsed, first);
-      continue;
-    }
-    batch.push(parsed);
-    if (batch.length >= batchSize) {
-      await writer.write(batch);
-      batch = [];
-      opts.onProgress?.({ fraction: reader.fraction(), rowsRead, stored: writer.stored, rejected: tally.count });
-    }
+  for await (const batch of rows) {
+    await writer.write(batch);
+    // Once the whole file is read, only the report after the last INSERT has the final counts.
+    const fraction = rows.fraction();
+    if (fraction < 1) opts.onProgress?.({ fraction, rowsRead: rows.rowsRead, stored: writer.stored, rejected: rows.tally.count });
   }
-  if (pending !== '') {
-    rowsRead++;
-    tally.add({ reason: 'unterminated quoted field' }, pendingLine);
-  }
-  await writer.write(batch);
   await writer.finish();
-  opts.onProgress?.({ fraction: 1, rowsRead, stored: writer.stored, rejected: tally.count });
+  opts.onProgress?.({ fraction: 1, rowsRead: rows.rowsRead, stored: writer.stored, rejected: rows.tally.count });
   return {
     profile: profile.name,
     file: opts.file,
-    rowsRead,
+    rowsRead: rows.rowsRead,
     stored: writer.stored,
-    rejected: tally.count,
-    reasons: tally.list(),
+    rejected: rows.tally.count,
+    reasons: rows.tally.list(),
     seconds: (performance.now() - started) / 1000,
   };
 }

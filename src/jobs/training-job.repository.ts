@@ -127,15 +127,15 @@ export class TrainingJobRepository {
   }
 
   /**
-   * Runs `commit` (which stores and activates the models in its own transaction)
-   * while holding the job row: a cancel arriving meanwhile waits, then finds the
+   * Runs `commit` (which stores and activates the models) in the same transaction
+   * that holds the job row: a cancel arriving meanwhile waits, then finds the
    * job COMPLETED. A job cancelled before is never committed.
    */
-  complete(id: string, commit: () => Promise<Model[]>): Promise<{ job: TrainingJobRow; models: Model[] }> {
+  complete(id: string, commit: (tx: Prisma.TransactionClient) => Promise<Model[]>): Promise<{ job: TrainingJobRow; models: Model[] }> {
     return this.prisma.$transaction(
       async (tx) => {
         if ((await lockJob(tx, id)) !== 'ACTIVE') throw new JobCancelledError();
-        const models = await commit();
+        const models = await commit(tx);
         const job = await tx.trainingJob.update({
           where: { id },
           data: {

@@ -85,7 +85,7 @@ export class TrainingRunner {
         { signal: AbortSignal.any([attempt.signal, cancel.signal]), memoryMb: this.deps.memoryMb, onProgress: (f, m) => progress.report(f, m) },
       );
       await progress.flush();
-      const done = await jobs.complete(job.id, () => models.saveAndActivate(job.profileId, trained, job.id));
+      const done = await jobs.complete(job.id, (tx) => models.saveAndActivate(job.profileId, trained, job.id, tx));
       announceActivation(events, cache, job.profile.name, done.models);
       publishJob(events, toJobView(done.job));
       this.deps.logger.info({ jobId: job.id, models: done.job.modelIds }, 'training job completed');

@@ -28,20 +28,22 @@ export class ModelRepository {
 
   /**
    * Stores new versions and activates them in one transaction, so a failure
-   * anywhere leaves the previously active models in place.
+   * anywhere leaves the previously active models in place. Pass `tx` to make it
+   * part of a caller's transaction (one connection: the embedded database
+   * serialises transactions, so a second one opened inside would wait forever).
    */
-  saveAndActivate(profileId: string, trained: readonly TrainedModel[], trainingJobId?: string): Promise<Model[]> {
-    return this.prisma.$transaction(async (tx) => {
+  saveAndActivate(profileId: string, trained: readonly TrainedModel[], trainingJobId?: string, tx?: Prisma.TransactionClient): Promise<Model[]> {
+    const save = async (client: Prisma.TransactionClient) => {
       const created: Model[] = [];
       for (const t of trained) {
-        const last = await tx.model.findFirst({
+        const last = await client.model.findFirst({
           where: { profileId, detector: t.detector },
           orderBy: { version: 'desc' },
           select: { version: true },
         });
-        await tx.model.updateMany({ where: { profileId, detector: t.detector, active: true }, data: { active: false } });
+        await client.model.updateMany({ where: { profileId, detector: t.detector, active: true }, data: { active: false } });
         created.push(
-          await tx.model.create({
+          await client.model.create({
             data: {
               profileId,
               detector: t.detector,
@@ -58,7 +60,8 @@ export class ModelRepository {
         );
       }
       return created;
-    });
+    };
+    return tx ? save(tx) : this.prisma.$transaction(save);
   }
 
   /** Roll back or forward: the given version becomes the active one for its detector. */

@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
 import { AnomalyResolver } from './resolvers/anomaly.resolver';
 import { AnomalyStatsResolver } from './resolvers/anomaly-stats.resolver';
+import { CaptureResolver } from './resolvers/capture.resolver';
 import { DetectorResolver } from './resolvers/detector.resolver';
 import { ModelResolver } from './resolvers/model.resolver';
 import { PredictResolver } from './resolvers/predict.resolver';
@@ -21,6 +22,7 @@ export const resolvers = [
   ModelResolver,
   SubscriptionResolver,
   TrainingResolver,
+  CaptureResolver,
 ] as const;
 
 /**

@@ -78,6 +78,7 @@ const attack = { srcIp: '203.0.113.99', destIp: '192.168.0.7', srcPort: 31337, d
     await page.getByTestId('contamination').fill('0.02');
     await form.getByRole('button', { name: 'Save' }).click();
     await page.getByTestId('detector-isolation-forest').locator('[role=alert]', { hasText: /nEstimators|greater|>=|too small/i }).waitFor();
+    await screenshot(page, 'dashboard-config-errors.png');
 
     await page.getByTestId('param-isolation-forest-nEstimators').fill('150');
     await page.getByTestId('detector-knn-distance').getByRole('checkbox').uncheck();

@@ -1,5 +1,6 @@
 import { createDefaultRegistry } from '../../src/detectors/builtin';
 import { AppError } from '../../src/errors/app-error';
+import { FeatureEncoder } from '../../src/features';
 import type { TrafficRecord } from '../../src/records/traffic-record';
 import { generateHomeNetworkTraffic } from '../../src/sample/home-network.generator';
 import { effectiveContamination, train, type RecordSource } from '../../src/training/trainer';
@@ -31,7 +32,6 @@ describe('train', () => {
     expect(models.map((m) => m.detector)).toEqual(['isolation-forest', 'knn-distance']);
     for (const m of models) {
       const detector = registry.load(m.state);
-      const { FeatureEncoder } = await import('../../src/features');
       const scores = detector.score(new FeatureEncoder(m.featureSpec).transform(sample));
       const flagged = scores.filter((s) => s >= m.threshold).length / scores.length;
       expect(flagged).toBeGreaterThan(0.01);

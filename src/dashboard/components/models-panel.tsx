@@ -72,7 +72,7 @@ export function ModelsPanel({ profile, capabilities }: Props) {
                 <tr>
                   <th>version</th>
                   <th>trained</th>
-                  <th className="num">rows</th>
+                  <th className="num rows">rows</th>
                   <th className="num">threshold</th>
                   <th />
                 </tr>
@@ -82,7 +82,7 @@ export function ModelsPanel({ profile, capabilities }: Props) {
                   <tr key={m.id} className={m.active ? 'active' : ''} data-testid={`model-${detector}-v${m.version}`}>
                     <td>v{m.version}</td>
                     <td>{dateTime(m.trainedAt)}</td>
-                    <td className="num">{m.metrics.rows?.toLocaleString() ?? '–'}</td>
+                    <td className="num rows">{m.metrics.rows?.toLocaleString() ?? '–'}</td>
                     <td className="num">{m.threshold.toPrecision(3)}</td>
                     <td className="act">
                       {m.active ? (

@@ -29,11 +29,12 @@ export function ProfileEditor({ profile, detectors, onSaved }: Props) {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [status, setStatus] = useState<'idle' | 'saving' | 'saved'>('idle');
 
+  // A saved profile comes back as a new object: take its values, but keep saying it was saved.
+  useEffect(() => setDraft(toDraft(profile, detectors)), [profile, detectors]);
   useEffect(() => {
-    setDraft(toDraft(profile, detectors));
     setErrors({});
     setStatus('idle');
-  }, [profile, detectors]);
+  }, [profile.name]);
 
   const change = (patch: Partial<Draft>) => {
     setDraft((d) => ({ ...d, ...patch }));

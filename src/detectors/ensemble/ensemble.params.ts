@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { DetectorPlugin, Json } from '../detector.types';
 import { parseMembers } from './member-spec';
 
-export const DEFAULT_MEMBERS = 'hbos, isolation-forest';
+/** Measured by `npm run eval`: finer HBOS bins help this pair on ODDS smtp and cost nothing on NSL-KDD. */
+export const DEFAULT_MEMBERS = 'hbos(bins=100), isolation-forest';
 const MAX_MEMBERS = 8;
 
 /** A member with its params validated by its own plugin. */

@@ -1,0 +1,77 @@
+import type { Browser, Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../helpers/test-server';
+import { until } from '../live/helpers/live-client';
+import { browserAvailable, buildTestAssets, launchChromium, screenshot, watchForeignRequests } from './helpers/browser';
+
+const PREDICT = `mutation($records: [TrafficRecordInput!]!) { predict(records: $records) { anomalyId } }`;
+const attack = { srcIp: '203.0.113.42', destIp: '192.168.0.9', srcPort: 31337, destPort: 4444, protocol: 'TCP', packetSize: 65000 };
+
+(browserAvailable() ? describe : describe.skip)('GraphiQL playground in a browser', () => {
+  let assets: Awaited<ReturnType<typeof buildTestAssets>>;
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+  let foreign: string[];
+
+  beforeAll(async () => {
+    assets = await buildTestAssets();
+    server = await startTestServer('playground', { ASSETS_DIR: assets.dir });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.setDefaultTimeout(15_000);
+    foreign = watchForeignRequests(page, server.url);
+    await page.goto(`${server.url}/graphql`);
+    await page.locator('.graphiql-query-editor .CodeMirror').waitFor();
+  }, 120_000);
+  afterAll(async () => {
+    expect(foreign).toEqual([]);
+    await browser?.close();
+    await server?.close();
+    await assets?.remove();
+  });
+
+  /**
+   * Replaces the editor's text with one named operation and runs it, once GraphiQL
+   * has parsed the new text (the tab then bears the operation's name).
+   */
+  async function run(name: string, operation: string): Promise<void> {
+    await page.evaluate((text) => {
+      const editor = document.querySelector('.graphiql-query-editor .CodeMirror') as unknown as { CodeMirror: { setValue(v: string): void } };
+      editor.CodeMirror.setValue(text);
+    }, operation);
+    await page.locator('.graphiql-tab-active', { hasText: name }).waitFor();
+    await page.locator('.graphiql-execute-button').click();
+  }
+
+  const response = () => page.locator('.graphiql-response');
+
+  it('is served to a browser at /graphql from the server itself, while API clients still get GraphQL', async () => {
+    const api = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { 'apollo-require-preflight': '1' } });
+    expect(await api.json()).toEqual({ data: { __typename: 'Query' } });
+    expect(await page.title()).toMatch(/playground/i);
+  });
+
+  it('shows the schema docs, including the subscriptions', async () => {
+    await page.getByRole('button', { name: /Documentation Explorer/i }).click();
+    const docs = page.locator('.graphiql-doc-explorer');
+    await docs.getByRole('link', { name: 'Subscription' }).click();
+    await docs.getByText('anomalyDetected').waitFor();
+    await docs.getByText('modelActivated').waitFor();
+  });
+
+  it('runs a query', async () => {
+    await run('Detectors', 'query Detectors { detectors { name } }');
+    await response().getByText('"isolation-forest"').waitFor();
+  });
+
+  it('runs a subscription and shows anomalies as they arrive', async () => {
+    const before = server.services.events.stats().active;
+    await run('Watch', 'subscription Watch { anomalyDetected { id srcIp destPort } }');
+    await until(() => server.services.events.stats().active > before, 'the playground subscription');
+    const r = await server.graphql<{ predict: { anomalyId: string }[] }>(PREDICT, { records: [attack] });
+    const { anomalyId } = r.data!.predict[0];
+    await response().getByText(`"${anomalyId}"`).waitFor();
+    await response().getByText('"203.0.113.42"').waitFor();
+    await screenshot(page, 'playground.png');
+  });
+});
