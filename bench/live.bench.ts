@@ -39,7 +39,7 @@ interface BenchServer {
 
 async function startServer(env: Record<string, string>): Promise<BenchServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'netsentinel-bench-'));
-  const child: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []), '--import', 'tsx', path.join(__dirname, 'live-server.ts')], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'live-server.ts')], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -213,7 +213,6 @@ async function runCase(name: string, env: Record<string, string>, viaPredict: bo
 
 export async function benchLive(): Promise<Record<string, unknown>[]> {
   const rows = [await runCase('published → client, in memory', {}, false)];
-  if (process.env.BENCH_PROF) return rows;
   if (process.env.REDIS_URL) {
     rows.push(await runCase('published → client, through Redis', { EVENTS_PREFIX: `bench-${randomBytes(4).toString('hex')}:` }, false));
   }

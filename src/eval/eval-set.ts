@@ -19,7 +19,7 @@ export interface EvalSet {
 }
 
 /** The share of attacks the issue asks for when a part of a set is dominated by them. */
-export const TARGET_ATTACK_SHARE = 0.05;
+const TARGET_ATTACK_SHARE = 0.05;
 
 /** 1 = attack; rows without a usable label must have been dropped by the loader. */
 export function labelsOf(records: readonly TrafficRecord[]): Uint8Array {
@@ -51,7 +51,8 @@ export function subsampleAttacks(records: readonly TrafficRecord[], seed: number
   const labels = labelsOf(records);
   const attacks = labels.reduce((n, y) => n + y, 0);
   const benign = records.length - attacks;
-  const keep = Math.round((share / (1 - share)) * benign);
+  // At least one: a task without anomalies measures nothing.
+  const keep = Math.max(1, Math.round((share / (1 - share)) * benign));
   if (attacks <= keep) {
     const note = `${attacks} attacks of ${records.length} rows (${pct(attacks, records.length)}), not subsampled`;
     return { records: [...records], kept: records.map((_, i) => i), note };
@@ -78,6 +79,6 @@ export function randomSplit<T>(records: readonly T[], share: number, seed: numbe
   return [first, second];
 }
 
-export function pct(part: number, whole: number): string {
+function pct(part: number, whole: number): string {
   return `${((100 * part) / Math.max(1, whole)).toFixed(1)}%`;
 }

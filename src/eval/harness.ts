@@ -42,7 +42,7 @@ export interface SetResult {
   curves: { name: string; points: RocPoint[] }[];
 }
 
-export function describeConfig(d: DetectorConfig): string {
+function describeConfig(d: DetectorConfig): string {
   const params = Object.entries(d.params ?? {}).map(([k, v]) => `${k}=${String(v)}`);
   return params.length > 0 ? `${d.name}(${params.join(', ')})` : d.name;
 }

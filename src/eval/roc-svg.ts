@@ -37,11 +37,17 @@ export function rocSvg(results: readonly SetResult[], columns = 3): string {
   return parts.join('\n');
 }
 
+/** Pcap scenarios are named by their capture file alone: the attack directory would not fit above a chart. */
+function title(name: string): string {
+  const short = name.replace(/^pcap [^/]+\//, 'pcap ');
+  return short.length > 44 ? `${short.slice(0, 43)}…` : short;
+}
+
 function chart(result: SetResult, x0: number, y0: number, color: (name: string) => string): string {
   const x = (fpr: number) => (x0 + fpr * CHART).toFixed(1);
   const y = (tpr: number) => (y0 + (1 - tpr) * CHART).toFixed(1);
   const parts = [
-    `<text x="${x0}" y="${y0 - 8}" font-weight="bold">${escape(result.name)}</text>`,
+    `<text x="${x0}" y="${y0 - 8}" font-weight="bold">${escape(title(result.name))}</text>`,
     `<rect x="${x0}" y="${y0}" width="${CHART}" height="${CHART}" fill="none" stroke="#999"/>`,
     `<line x1="${x(0)}" y1="${y(0)}" x2="${x(1)}" y2="${y(1)}" stroke="#ccc" stroke-dasharray="4 3"/>`,
     `<text x="${x0 + CHART / 2}" y="${y0 + CHART + 24}" text-anchor="middle">false-positive rate</text>`,

@@ -1,14 +1,17 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
-import { createPubSub, Repeater, type PubSub, type PubSubEventTarget } from '@graphql-yoga/subscription';
+import { createPubSub, type PubSub, type PubSubEventTarget } from '@graphql-yoga/subscription';
 import { Redis } from 'ioredis';
 import { setMaxListeners } from 'node:events';
-import { DropOldestBuffer } from './dropping-buffer';
+import { BoundedSubscription } from './bounded-subscription';
 import type { Topics } from './events';
 
 type TopicName = Extract<keyof Topics, string>;
 /** Topics published without a routing id carry one payload. */
 type PlainTopic = { [K in TopicName]: Topics[K] extends [unknown] ? K : never }[TopicName];
 type PayloadOf<K extends PlainTopic> = Topics[K][0];
+/** A topic with a routing id (TRAINING_PROGRESS, per job) is subscribed to with that id. */
+type SubscribeArgs<K extends TopicName> = Topics[K] extends [unknown] ? [topic: K] : [topic: K, id: Topics[K][0]];
+type Delivered<K extends TopicName> = Topics[K] extends [infer P] ? P : Topics[K] extends [unknown, infer P] ? P : never;
 
 export interface SubscriptionStats {
   /** Subscriptions listening right now (GraphQL subscriptions and internal watchers). */
@@ -24,12 +27,14 @@ export interface EventBusOptions {
   buffer?: number;
 }
 
-export type EventBus = PubSub<Topics> & {
+export interface EventBus {
+  publish: PubSub<Topics>['publish'];
+  subscribe<K extends TopicName>(...args: SubscribeArgs<K>): BoundedSubscription<Delivered<K>>;
   /** Like subscribe(), but `accept` runs before buffering, so unwanted events never take a slow subscriber's space. */
-  subscribeWhere<K extends PlainTopic>(topic: K, accept: (payload: PayloadOf<K>) => boolean): Repeater<PayloadOf<K>>;
+  subscribeWhere<K extends PlainTopic>(topic: K, accept: (payload: PayloadOf<K>) => boolean): BoundedSubscription<PayloadOf<K>>;
   stats(): SubscriptionStats;
   close(): Promise<void>;
-};
+}
 
 export const DEFAULT_EVENTS_PREFIX = 'netsentinel:';
 const DEFAULT_BUFFER = 1000;
@@ -43,40 +48,42 @@ const DEFAULT_BUFFER = 1000;
 export function createEventBus(redisUrl?: string, options: EventBusOptions = {}): EventBus {
   const { prefix = DEFAULT_EVENTS_PREFIX, buffer = DEFAULT_BUFFER } = options;
   const redis = redisUrl ? connectRedis(redisUrl, prefix) : undefined;
-  const target = redis?.target ?? new EventTarget();
-  // Every subscription is a listener; hundreds are expected, not a leak.
-  setMaxListeners(0, target);
+  const target = redis?.target ?? inMemoryTarget();
   const { publish } = createPubSub<Topics>({ eventTarget: target as PubSubEventTarget<Topics> });
   const stats: SubscriptionStats = { active: 0, dropped: 0 };
 
-  function listen<T>(topic: string, accept?: (payload: T) => boolean): Repeater<T> {
-    return new Repeater<T>(
-      (push, stop) => {
-        const listener = (event: Event) => {
-          const payload = (event as CustomEvent<T>).detail;
-          if (accept === undefined || accept(payload)) void push(payload);
-        };
-        target.addEventListener(topic, listener);
-        stats.active++;
-        void stop.then(() => {
-          target.removeEventListener(topic, listener);
-          stats.active--;
-        });
+  function listen<T>(topic: string, accept?: (payload: T) => boolean): BoundedSubscription<T> {
+    const listener = (event: Event) => {
+      const payload = (event as CustomEvent<T>).detail;
+      if (accept === undefined || accept(payload)) subscription.push(payload);
+    };
+    const subscription = new BoundedSubscription<T>(
+      buffer,
+      () => stats.dropped++,
+      () => {
+        target.removeEventListener(topic, listener);
+        stats.active--;
       },
-      new DropOldestBuffer<T>(buffer, () => stats.dropped++),
     );
+    target.addEventListener(topic, listener);
+    stats.active++;
+    return subscription;
   }
-
-  const subscribe = ((routingKey: string, id?: string | number) =>
-    listen(id === undefined ? routingKey : `${routingKey}:${id}`)) as PubSub<Topics>['subscribe'];
 
   return {
     publish,
-    subscribe,
+    subscribe: (...[topic, id]: [string, unknown?]) => listen(id === undefined ? topic : `${topic}:${String(id)}`),
     subscribeWhere: (topic, accept) => listen(topic, accept),
     stats: () => ({ ...stats }),
     close: async () => redis?.disconnect(),
   };
+}
+
+function inMemoryTarget(): EventTarget {
+  const target = new EventTarget();
+  // Every subscription is a listener; hundreds are expected, not a leak.
+  setMaxListeners(0, target);
+  return target;
 }
 
 function connectRedis(url: string, prefix: string): { target: EventTarget; disconnect(): void } {

@@ -74,15 +74,66 @@ function describeNumeric(def: NumericFeatureSpec, record: TrafficRecord, z: numb
   const typical = `${formatNumber(stats.q50)} (IQR ${formatNumber(stats.q25)}–${formatNumber(stats.q75)})`;
   const v = numberReader(def.source)(record);
   if (v !== v) return describeMissing(def, rows, typical);
-  const label = featureLabel(def);
-  const shown = withUnit(v, unit);
-  let message = `${label} ${shown}, typical ${typical}`;
+  const windowed = def.source.from === 'attribute' ? windowedPhrase(def.source.name, formatNumber(v)) : undefined;
+  const shown = windowed ?? `${featureLabel(def)} ${withUnit(v, unit)}`;
+  let message = `${shown}, typical ${typical}`;
   if (v > stats.max) {
-    message = `${label} ${shown} is above anything seen in training (max ${formatNumber(stats.max)}); typical ${typical}`;
+    message = `${shown} is above anything seen in training (max ${formatNumber(stats.max)}); typical ${typical}`;
   } else if (v < stats.min) {
-    message = `${label} ${shown} is below anything seen in training (min ${formatNumber(stats.min)}); typical ${typical}`;
+    message = `${shown} is below anything seen in training (min ${formatNumber(stats.min)}); typical ${typical}`;
   }
   return { value: formatNumber(v), typical, message, deviation: Math.abs(z) };
+}
+
+/** The capture layer's windowed feature names: `host_fanout_ports_10s`, `pair_rate_1s`, `socket_size_mean_1m`. */
+const WINDOWED_NAME = /^(host|pair|socket)_(rate|size_mean|size_std|gap_mean|gap_std|fanout_ports|fanout_hosts)_(\d+)(ms|s|m)$/;
+const SCOPES: Record<string, string> = { host: 'from this source', pair: 'from this source to this destination', socket: 'on this connection' };
+const WINDOW_UNITS: Record<string, string> = { ms: 'ms', s: 's', m: 'min' };
+
+const METRIC_LABELS: Record<string, string> = {
+  rate: 'rate',
+  size_mean: 'mean size',
+  size_std: 'size spread',
+  gap_mean: 'mean gap',
+  gap_std: 'gap spread',
+  fanout_ports: 'destination-port fan-out',
+  fanout_hosts: 'destination-host fan-out',
+};
+
+/** What a person calls a field: windowed features by what they measure, everything else as featureLabel() does. */
+export function fieldLabel(def: FeatureDef): string {
+  const m = def.source.from === 'attribute' ? WINDOWED_NAME.exec(def.source.name) : null;
+  if (m === null) return featureLabel(def);
+  const [, scope, metric, length, unit] = m;
+  return `${METRIC_LABELS[metric]} (${length} ${WINDOW_UNITS[unit]}, per ${scope === 'host' ? 'source' : scope})`;
+}
+
+/**
+ * A windowed feature in words ("fan-out 312 destination ports in 10 s from
+ * this source"); undefined for any other attribute, which keeps its own name.
+ */
+export function windowedPhrase(name: string, value: string): string | undefined {
+  const m = WINDOWED_NAME.exec(name);
+  if (m === null) return undefined;
+  const [, scope, metric, length, unit] = m;
+  const window = `${length} ${WINDOW_UNITS[unit]}`;
+  const who = SCOPES[scope];
+  switch (metric) {
+    case 'fanout_ports':
+      return `fan-out ${value} destination ports in ${window} ${who}`;
+    case 'fanout_hosts':
+      return `fan-out ${value} destination hosts in ${window} ${who}`;
+    case 'rate':
+      return `rate ${value}/s over ${window} ${who}`;
+    case 'size_mean':
+      return `mean size ${value} bytes over ${window} ${who}`;
+    case 'size_std':
+      return `size spread ${value} bytes (std) over ${window} ${who}`;
+    case 'gap_mean':
+      return `mean gap ${value} s between records over ${window} ${who}`;
+    default:
+      return `gap spread ${value} s (std) over ${window} ${who}`;
+  }
 }
 
 function describeCategorical(def: CategoricalFeatureSpec, record: TrafficRecord, rows: number): FieldDescription {

@@ -2,9 +2,8 @@ import { AppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-codes';
 import type { TrafficRecord } from '../records/traffic-record';
 import type { FeatureSpec } from './feature-spec.types';
-import { describeField } from './feature.describers';
+import { describeField, fieldLabel } from './feature.describers';
 import { featureLayout } from './feature.layout';
-import { featureLabel } from './value-source';
 
 export interface FeatureExplanation {
   /** Human name of the raw field ("destination port") or the attribute column name. */
@@ -48,7 +47,7 @@ export function explain(
   const ranked = spec.features.map((def, i) => {
     const d = describeField(def, record, row[offsets[i]], spec);
     const weight = contributions === undefined ? d.deviation : sum(contributions, offsets[i], offsets[i + 1]);
-    return { feature: featureLabel(def), value: d.value, typical: d.typical, weight, message: d.message };
+    return { feature: fieldLabel(def), value: d.value, typical: d.typical, weight, message: d.message };
   });
   // Stable sort: equal weights keep spec order, so the output is deterministic.
   return asShares(ranked.sort((a, b) => b.weight - a.weight).slice(0, Math.max(0, top)));

@@ -57,7 +57,7 @@ const MAX_IN_FLIGHT = 3;
 export async function importDataset(deps: ImportDeps, opts: ImportOptions): Promise<ImportSummary> {
   const started = performance.now();
   const profile = await tabularProfile(deps.profiles, opts.profile);
-  const rows = await DatasetReader.open(opts);
+  const rows = new DatasetReader(opts);
   const writer = new BatchWriter(deps.pool, profile.id);
   for await (const batch of rows) {
     await writer.write(batch);

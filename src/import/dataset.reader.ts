@@ -25,31 +25,30 @@ const MAX_RECORD_CHARS = 1 << 20;
  * A dataset file's valid rows as tabular records, in file order, batch by
  * batch (import stores them, score scores them). Malformed rows are tallied
  * with their reason and line and skipped; only a problem with the file as a
- * whole (unreadable, header not matching the options) throws. Read once.
+ * whole (unreadable, header not matching the options) throws, when
+ * iteration starts. Read once.
  */
 export class DatasetReader implements AsyncIterable<TrafficRecord[]> {
   rowsRead = 0;
   readonly tally = new RejectionTally();
+  private lines: LineReader | undefined;
+  private readonly parser: RowParser;
 
-  private constructor(
-    private readonly lines: LineReader,
-    private readonly format: DatasetFormat,
-    private readonly parser: RowParser,
-    private readonly batchSize: number,
-  ) {}
-
-  static async open(opts: DatasetReadOptions): Promise<DatasetReader> {
-    const parser: RowParser = opts.format === 'csv' ? new CsvRowParser(opts.csv) : new KddRowParser();
-    return new DatasetReader(await readLines(opts.file), opts.format, parser, opts.batchSize ?? DEFAULT_BATCH);
+  constructor(private readonly opts: DatasetReadOptions) {
+    this.parser = opts.format === 'csv' ? new CsvRowParser(opts.csv) : new KddRowParser();
   }
 
   /** Share of the file read so far. */
   fraction(): number {
-    return this.lines.fraction();
+    return this.lines?.fraction() ?? 0;
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<TrafficRecord[]> {
+    // Opened here, not before: readline drops the lines it reads while nobody iterates yet.
+    const lines = await readLines(this.opts.file);
+    this.lines = lines;
     const { parser, tally } = this;
+    const batchSize = this.opts.batchSize ?? DEFAULT_BATCH;
     const now = Date.now();
     let batch: TrafficRecord[] = [];
     let lineNo = 0;
@@ -57,11 +56,11 @@ export class DatasetReader implements AsyncIterable<TrafficRecord[]> {
     let pendingLine = 0;
     let headerSeen = !parser.hasHeader;
 
-    for await (const line of this.lines.lines) {
+    for await (const line of lines.lines) {
       lineNo++;
       const text = pending === '' ? line : `${pending}\n${line}`;
       if (pending === '' && text.trim() === '') continue;
-      const fields = this.format === 'csv' ? splitCsv(text) : text.split(',');
+      const fields = this.opts.format === 'csv' ? splitCsv(text) : text.split(',');
       const first = pending === '' ? lineNo : pendingLine;
       if (fields === undefined) {
         if (text.length <= MAX_RECORD_CHARS) {
@@ -87,7 +86,7 @@ export class DatasetReader implements AsyncIterable<TrafficRecord[]> {
         continue;
       }
       batch.push(parsed);
-      if (batch.length >= this.batchSize) {
+      if (batch.length >= batchSize) {
         yield batch;
         batch = [];
       }

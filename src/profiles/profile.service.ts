@@ -11,9 +11,9 @@ export const DEFAULT_PROFILE = 'default';
 /**
  * What a new profile enables, by record kind, as `npm run eval` measured it
  * (README, "Detection quality"): tabular rows get the HBOS + isolation-forest
- * ensemble (best on NSL-KDD and ODDS smtp, explains itself); flows get
- * half-space trees (best on the CTU Zeek log and the pcap scenarios, and it
- * learns online). Packets keep isolation forest + kNN: no labelled packet data
+ * ensemble (best on NSL-KDD, meets the ODDS targets, explains itself); flows
+ * get half-space trees (best on the CTU Zeek log and the pcap scenarios, and
+ * it learns online). Packets keep isolation forest + kNN: no labelled packet data
  * says otherwise, and kNN is the best on the generated sample.
  */
 export const DEFAULT_DETECTORS_BY_KIND: Readonly<Record<RecordKind, readonly DetectorConfig[]>> = {

@@ -19,7 +19,10 @@ export interface RecordFileOptions {
 }
 
 /** A file read as records for a profile: capture files as packets or flows, datasets as tabular rows. */
-export type RecordFile = { type: 'capture'; reader: CaptureFile } | { type: 'dataset'; reader: DatasetReader };
+export type RecordFile = ({ type: 'capture'; reader: CaptureFile } | { type: 'dataset'; reader: DatasetReader }) & {
+  /** The records come as they end, not in input order: the flows of a packet capture. */
+  endOrdered: boolean;
+};
 
 export function isRecordFileFormat(format: string): format is RecordFileFormat {
   return (RECORD_FILE_FORMATS as readonly string[]).includes(format);
@@ -29,8 +32,9 @@ export function isRecordFileFormat(format: string): format is RecordFileFormat {
 export async function openRecordFile(profile: Profile, opts: RecordFileOptions): Promise<RecordFile> {
   const { format, file, batchSize } = opts;
   if (format === 'pcap' || format === 'zeek') {
-    const reader = await CaptureFile.open({ format, file, kind: captureKindOf(profile), batchSize, labelColumn: opts.csv?.labelColumn });
-    return { type: 'capture', reader };
+    const kind = captureKindOf(profile);
+    const reader = await CaptureFile.open({ format, file, kind, batchSize, labelColumn: opts.csv?.labelColumn });
+    return { type: 'capture', reader, endOrdered: format === 'pcap' && kind === 'flow' };
   }
   if (profile.kind !== 'TABULAR') {
     throw new AppError(ErrorCode.BAD_USER_INPUT, `Profile "${profile.name}" holds ${profile.kind.toLowerCase()} records; ${format} rows need a tabular profile`, {
@@ -40,5 +44,5 @@ export async function openRecordFile(profile: Profile, opts: RecordFileOptions):
     });
   }
   await inputFileSize(file);
-  return { type: 'dataset', reader: await DatasetReader.open({ format, file, csv: opts.csv, batchSize }) };
+  return { type: 'dataset', reader: new DatasetReader({ format, file, csv: opts.csv, batchSize }), endOrdered: false };
 }

@@ -11,6 +11,8 @@ export interface ScoreOptions {
   sink: TextSink;
   /** Records arrive out of input order (capture flows, reported when they end): restore start order. */
   reorderByStart: boolean;
+  /** Explain normal records too, not just anomalies (slow). */
+  explainAll?: boolean;
   onProgress?(progress: { records: number; anomalies: number }): void;
 }
 
@@ -53,7 +55,7 @@ export async function scoreRecords(detection: DetectionService, opts: ScoreOptio
   const emit = async (predictions: Prediction[]): Promise<void> => {
     const lines: string[] = [];
     for (const p of predictions) {
-      const line = scoreLine(p);
+      const line = scoreLine(p, opts.explainAll ?? false);
       if (ordered) await ordered.add(p.record.timestamp ?? 0, line);
       else lines.push(line);
       if (!p.isAnomaly) continue;

@@ -18,7 +18,7 @@ interface Run {
   rest: AsyncIterator<string | Entry> | undefined;
 }
 
-const DEFAULT_MAX_BUFFERED = 100_000;
+const DEFAULT_MAX_BUFFERED = 10_000;
 
 /**
  * Puts lines in the order of a key (a flow's start time), ties in the order

@@ -59,6 +59,8 @@ const attack = { srcIp: '203.0.113.99', destIp: '192.168.0.7', srcPort: 31337, d
     expect(text).toMatch(/\b0\.\d\d|1\.00\b/);
     expect(text).toMatch(/port|size|address/i);
 
+    await expect(page.locator('[role=alert]').count()).resolves.toBe(0);
+
     // The aggregates follow: the attacker shows up among the top hosts.
     await page.locator('[data-testid=top-hosts]', { hasText: '203.0.113.99' }).waitFor({ timeout: 10_000 });
     await screenshot(page, 'dashboard-desktop.png');
@@ -67,7 +69,9 @@ const attack = { srcIp: '203.0.113.99', destIp: '192.168.0.7', srcPort: 31337, d
   });
 
   it('saves detector config changes through GraphQL and shows validation errors inline', async () => {
-    await server.graphql('mutation { upsertProfile(input: { name: "office", kind: FLOW }) { name } }');
+    await server.graphql(
+      'mutation { upsertProfile(input: { name: "office", kind: FLOW, detectors: [{ name: "isolation-forest" }, { name: "knn-distance" }] }) { name } }',
+    );
     await openDashboard('?profile=office');
     const form = page.getByTestId('profile-form');
 
@@ -97,10 +101,41 @@ const attack = { srcIp: '203.0.113.99', destIp: '192.168.0.7', srcPort: 31337, d
     await screenshot(page, 'dashboard-config.png');
   });
 
+  it('trains with a live progress bar, then rolls a detector back to its previous model', async () => {
+    // Training reads the profile's stored traffic: keep some ordinary records first.
+    await server.graphql('mutation { upsertProfile(input: { name: "default", storeTraffic: true }) { name } }');
+    const records = Array.from({ length: 600 }, (_, i) => ({
+      srcIp: `192.168.0.${(i % 20) + 2}`,
+      destIp: ['142.250.1.1', '151.101.1.69', '192.168.0.1'][i % 3],
+      srcPort: 40000 + i,
+      destPort: [443, 80, 53][i % 3],
+      protocol: i % 3 === 2 ? 'UDP' : 'TCP',
+      packetSize: 60 + ((i * 37) % 1400),
+    }));
+    expect((await server.graphql(PREDICT, { records })).errors).toBeUndefined();
+
+    await openDashboard();
+    await page.getByTestId('train').click();
+    await page.locator('[data-testid=training-job] [role=progressbar]').waitFor();
+    await page.locator('[data-testid=training-job][data-state=COMPLETED]').waitFor({ timeout: 60_000 });
+    const v2 = page.getByTestId('model-isolation-forest-v2');
+    await v2.getByText('active').waitFor();
+    await screenshot(page, 'dashboard-trained.png');
+
+    await page.getByTestId('model-isolation-forest-v1').getByRole('button', { name: 'Roll back' }).click();
+    await page.getByRole('status').filter({ hasText: 'isolation-forest v1 is now active' }).waitFor();
+    await page.getByTestId('model-isolation-forest-v1').getByText('active').waitFor();
+    const r = await server.graphql<{ models: { detector: string; version: number; active: boolean }[] }>(
+      '{ models(profile: "default") { detector version active } }',
+    );
+    expect(r.data!.models.filter((m) => m.detector === 'isolation-forest' && m.active).map((m) => m.version)).toEqual([1]);
+  }, 120_000);
+
   it('serves a landing page linking to the dashboard and the playground, and JSON to API clients', async () => {
     await page.goto(server.url);
     await expect(page.getByRole('link', { name: /Dashboard/ }).getAttribute('href')).resolves.toBe('/dashboard');
     await expect(page.getByRole('link', { name: /GraphQL playground/ }).getAttribute('href')).resolves.toBe('/graphql');
+    await screenshot(page, 'landing.png');
     const api = await fetch(server.url);
     expect(api.headers.get('content-type')).toMatch(/json/);
     expect(await api.json()).toMatchObject({ dashboard: '/dashboard', graphql: '/graphql' });

@@ -35,10 +35,9 @@ const attack = { srcIp: '203.0.113.42', destIp: '192.168.0.9', srcPort: 31337, d
    * has parsed the new text (the tab then bears the operation's name).
    */
   async function run(name: string, operation: string): Promise<void> {
-    await page.evaluate((text) => {
-      const editor = document.querySelector('.graphiql-query-editor .CodeMirror') as unknown as { CodeMirror: { setValue(v: string): void } };
-      editor.CodeMirror.setValue(text);
-    }, operation);
+    await page
+      .locator('.graphiql-query-editor .CodeMirror')
+      .evaluate((editor, text) => (editor as unknown as { CodeMirror: { setValue(v: string): void } }).CodeMirror.setValue(text), operation);
     await page.locator('.graphiql-tab-active', { hasText: name }).waitFor();
     await page.locator('.graphiql-execute-button').click();
   }

@@ -2,8 +2,8 @@ const ANOMALY_FIELDS = 'id profile time score srcIp destIp srcPort destPort prot
 const PROFILE_FIELDS = 'name site kind detectors { name params } contamination alertsPerDay storeTraffic retrainEvery';
 const JOB_FIELDS = 'id state progress message error';
 
-export const RECENT_ANOMALIES = `query($profile: String, $minScore: Float) {
-  anomalies(filter: { profile: $profile, minScore: $minScore }, first: 30) { nodes { ${ANOMALY_FIELDS} } }
+export const RECENT_ANOMALIES = `query($filter: AnomalyFilter) {
+  anomalies(filter: $filter, first: 30) { nodes { ${ANOMALY_FIELDS} } }
 }`;
 
 export const ANOMALY_DETECTED = `subscription($profile: String, $minScore: Float) {

@@ -26,7 +26,7 @@ export function LiveFeed({ profile, onAnomaly }: Props) {
     setRows([]);
     setError(null);
     liveIds.current.clear();
-    request<{ anomalies: { nodes: Anomaly[] } }>(RECENT_ANOMALIES, vars).then(
+    request<{ anomalies: { nodes: Anomaly[] } }>(RECENT_ANOMALIES, { filter: vars }).then(
       (d) => !cancelled && setRows((prev) => merge(prev, d.anomalies.nodes)),
       (err: Error) => !cancelled && setError(err.message),
     );

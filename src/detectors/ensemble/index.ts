@@ -4,7 +4,6 @@ import { invalidState } from '../state';
 import { ENSEMBLE, ENSEMBLE_STATE_VERSION, EnsembleDetector, ensembleStateSchema } from './ensemble.detector';
 import { ensembleParams, resolveMembers, type EnsembleParams } from './ensemble.params';
 
-export { DEFAULT_MEMBERS } from './ensemble.params';
 
 /** An ensemble plugin whose members may be any of `plugins` (the ensemble itself excluded). */
 export function createEnsemble(plugins: readonly DetectorPlugin[]): DetectorPlugin<EnsembleParams> {

@@ -11,8 +11,8 @@ export const HALF_SPACE_TREES = 'half-space-trees';
 export const HALF_SPACE_TREES_STATE_VERSION = 1;
 
 export const halfSpaceTreesParams = z.strictObject({
-  nEstimators: z.number().int().min(1).max(200).default(25).describe('Number of trees.'),
-  depth: z.number().int().min(1).max(14).default(10).describe('Depth of every tree; a tree has 2^(depth+1) - 1 nodes.'),
+  nEstimators: z.number().int().min(1).max(200).default(50).describe('Number of trees.'),
+  depth: z.number().int().min(1).max(14).default(12).describe('Depth of every tree; a tree has 2^(depth+1) - 1 nodes.'),
   windowSize: z
     .number()
     .int()

@@ -10,7 +10,7 @@ export interface FlowOptions {
 }
 
 /** A Zeek conn.log through the capture pipeline (labels go to `label` only), in file order. */
-export async function readZeekFile(path: string, options: FlowOptions): Promise<TrafficRecord[]> {
+async function readZeekFile(path: string, options: FlowOptions): Promise<TrafficRecord[]> {
   const records: TrafficRecord[] = [];
   for await (const batch of capturePipeline(createReadStream(path), { kind: 'flow', windowed: options.windowed })) {
     records.push(...batch);

@@ -29,30 +29,50 @@ async function readCapture(root: string, name: string): Promise<Capture> {
 }
 
 const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
+const socketKey = (a: string, aPort: number, b: string, bPort: number) => pairKey(`${a} ${aPort}`, `${b} ${bPort}`);
+
+/** Which captures used an address pair, and which used each socket pair (address and port at both ends). */
+class Owners {
+  private readonly pairs = new Map<string, Set<number>>();
+  private readonly sockets = new Map<string, Set<number>>();
+
+  add(source: number, a: string, aPort: number, b: string, bPort: number): void {
+    for (const [map, key] of [[this.pairs, pairKey(a, b)], [this.sockets, socketKey(a, aPort, b, bPort)]] as const) {
+      const owners = map.get(key) ?? new Set<number>();
+      map.set(key, owners.add(source));
+    }
+  }
+
+  /** The socket pair decides when it was seen; port-less flows (ICMP) fall back to the address pair. */
+  of(r: TrafficRecord): number[] {
+    const socket = this.sockets.get(socketKey(r.srcIp ?? '', r.srcPort ?? -1, r.destIp ?? '', r.destPort ?? -1));
+    return [...(socket ?? this.pairs.get(pairKey(r.srcIp ?? '', r.destIp ?? '')) ?? [])];
+  }
+}
 
 /**
  * Merges captures the way `mergecap` would after shifting each to start at the
  * same instant, then turns the one packet stream into flows (and windowed
  * features) as the capture pipeline does. A flow is labelled by the capture
- * its address pair came from; `ambiguous` counts flows whose pair occurs in
- * more than one capture (they are labelled attack if any such capture is one).
+ * its packets came from; `ambiguous` counts flows whose endpoints occur in an
+ * attack capture and a benign one (they are labelled attack).
  */
-export function mergedFlows(captures: readonly Capture[], options: FlowOptions): { records: TrafficRecord[]; sources: string[]; ambiguous: number } {
+function mergedFlows(captures: readonly Capture[], options: FlowOptions): { records: TrafficRecord[]; sources: string[]; ambiguous: number } {
   const stream = captures.flatMap((c, source) => {
     const first = c.packets.reduce((min, p) => Math.min(min, p.timestampMs), Infinity);
     return c.packets.map((p) => ({ p, source, at: p.timestampMs - first + MERGE_START_MS }));
   });
   stream.sort((a, b) => a.at - b.at);
-  const owners = new Map<string, Set<number>>();
+  const owners = new Owners();
   const records: TrafficRecord[] = [];
   const sources: string[] = [];
   let ambiguous = 0;
   const features = options.windowed ? new WindowedFeatures() : undefined;
   const table = new FlowTable((record) => {
     features?.annotate(record);
-    const owner = [...(owners.get(pairKey(record.srcIp ?? '', record.destIp ?? '')) ?? [])];
-    if (owner.length > 1) ambiguous++;
+    const owner = owners.of(record);
     const attackOwner = owner.find((s) => captures[s].attack);
+    if (attackOwner !== undefined && owner.some((s) => !captures[s].attack)) ambiguous++;
     const source = attackOwner ?? owner[0];
     record.label = captures[source].attack ? 'attack' : 'benign';
     records.push(record);
@@ -62,9 +82,8 @@ export function mergedFlows(captures: readonly Capture[], options: FlowOptions):
   for (const { p, source, at } of stream) {
     const frame = { ...p, offset: 0, timestampMs: at };
     if (!decoder.decode(frame)) continue;
-    const key = pairKey(decoder.packet.srcIp, decoder.packet.dstIp);
-    const owner = owners.get(key) ?? new Set<number>();
-    owners.set(key, owner.add(source));
+    const { srcIp, srcPort, dstIp, dstPort } = decoder.packet;
+    owners.add(source, srcIp, srcPort, dstIp, dstPort);
     table.add(decoder.packet);
   }
   table.flush();
@@ -100,7 +119,7 @@ export async function pcapScenarios(dataDir: string, seed: number, options: Flow
       notes: [
         `train: ${train.records.length} flows of the ${benign.length} benign captures merged (time-shifted to one start)`,
         `test: the same benign captures merged with ${name}: ${test.note}` +
-          (merged.ambiguous > 0 ? `; ${merged.ambiguous} flows had an address pair seen in two captures` : ''),
+          (merged.ambiguous > 0 ? `; ${merged.ambiguous} flows had an address pair seen in the attack and a benign capture` : ''),
       ],
     });
   }

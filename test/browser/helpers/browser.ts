@@ -53,6 +53,8 @@ export function watchForeignRequests(page: Page, serverUrl: string): string[] {
 export async function screenshot(page: Page, name: string): Promise<string> {
   await mkdir(SCREENSHOTS, { recursive: true });
   const file = path.join(SCREENSHOTS, name);
+  // From the top, so the sticky header sits where a person sees it.
+  await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }

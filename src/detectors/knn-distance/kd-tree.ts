@@ -1,0 +1,126 @@
+import type { Matrix } from '../matrix';
+import { buildKdTree, type KdLayout } from './kd-tree.build';
+import { gatherColumns, squaredDistance, type Neighbours } from './nearest';
+
+/**
+ * Rounding allowance for pruning. A lower bound summed in floats can exceed
+ * the true squared distance by a relative (cols + 5·depth)·2⁻⁵³ or so, and
+ * the kernel's sum can fall short of it by cols·2⁻⁵³; a subtree is skipped
+ * only when its bound clears the k-th best by more than that, so no row the
+ * brute-force scan would keep is ever skipped (for up to ~10⁶ columns).
+ */
+const SLACK = 1e-9;
+/** The same allowance in absolute terms, for squares that underflow to subnormals or zero. */
+const TINY = 1e-300;
+
+/**
+ * Exact k-nearest-neighbour search over a reference sample: a kd-tree on its
+ * distinct rows, pruned by the query's distance to each subtree's range.
+ * It finds the same k distances, bit for bit, as scanning every row with
+ * `squaredDistance`: pruning only skips rows that could not enter the k best,
+ * and every distance it does compute comes from that same kernel.
+ */
+export class KdTree {
+  readonly cols: number;
+  private readonly query: Float64Array;
+  /** Per column, the query's distance to the current node's range in it (0 inside it). */
+  private readonly offsets: Float64Array;
+
+  constructor(private readonly tree: KdLayout) {
+    this.cols = tree.cols;
+    this.query = new Float64Array(tree.cols);
+    this.offsets = new Float64Array(tree.cols);
+  }
+
+  static build(points: Matrix): KdTree {
+    return new KdTree(buildKdTree(points));
+  }
+
+  /** Leaves the k smallest squared distances from row `q` of X in `neighbours`. */
+  nearest(X: Matrix, q: number, neighbours: Neighbours): void {
+    gatherColumns(this.tree.columnOrder, X.data, q * this.cols, this.query, 0);
+    neighbours.reset();
+    this.visit(0, this.enterRoot(), neighbours);
+  }
+
+  /** Sets each column's offset from the whole sample's range; returns their squared sum. */
+  private enterRoot(): number {
+    const { query, offsets, cols } = this;
+    const { boxes, boxAt } = this.tree;
+    const at = boxAt[0];
+    let lowerBound = 0;
+    for (let d = 0; d < cols; d++) {
+      const offset = outside(query[d], boxes[at + d], boxes[at + cols + d]);
+      offsets[d] = offset;
+      lowerBound += offset * offset;
+    }
+    return lowerBound;
+  }
+
+  /**
+   * Nearer child first. A child's bound swaps the parent's offset in the split
+   * column for its own: O(1) per node instead of a distance to its whole box.
+   */
+  private visit(node: number, lowerBound: number, neighbours: Neighbours): void {
+    const { splitColumn, right, low, high } = this.tree;
+    const column = splitColumn[node];
+    if (column < 0) return this.scanLeaf(node, neighbours);
+    const v = this.query[column];
+    const parent = this.offsets[column];
+    const left = node + 1;
+    // A child's range lies inside its parent's, so its offset is never smaller; max() keeps rounding from saying otherwise.
+    const leftOffset = Math.max(outside(v, low[left], high[left]), parent);
+    const rightOffset = Math.max(outside(v, low[right[node]], high[right[node]]), parent);
+    const leftBound = lowerBound + (leftOffset * leftOffset - parent * parent);
+    const rightBound = lowerBound + (rightOffset * rightOffset - parent * parent);
+    if (leftBound <= rightBound) {
+      this.descend(left, column, leftOffset, leftBound, neighbours);
+      this.descend(right[node], column, rightOffset, rightBound, neighbours);
+    } else {
+      this.descend(right[node], column, rightOffset, rightBound, neighbours);
+      this.descend(left, column, leftOffset, leftBound, neighbours);
+    }
+    this.offsets[column] = parent;
+  }
+
+  private descend(node: number, column: number, offset: number, lowerBound: number, neighbours: Neighbours): void {
+    if (cannotBeat(lowerBound, neighbours.bound)) return;
+    this.offsets[column] = offset;
+    this.visit(node, lowerBound, neighbours);
+  }
+
+  private scanLeaf(node: number, neighbours: Neighbours): void {
+    const { first, end, boxAt, rows, copies } = this.tree;
+    if (this.boxExcludes(boxAt[node], neighbours.bound)) return;
+    for (let j = first[node]; j < end[node]; j++) {
+      neighbours.offer(squaredDistance(this.query, rows, j * this.cols, neighbours.bound), copies[j]);
+    }
+  }
+
+  /**
+   * The distance to a leaf's bounding box counts every column, where the walk
+   * down counted only split columns: it turns away most leaves a query far
+   * from the sample would otherwise scan.
+   */
+  private boxExcludes(at: number, bound: number): boolean {
+    const { query, cols } = this;
+    const boxes = this.tree.boxes;
+    let lowerBound = 0;
+    for (let d = 0; d < cols; d++) {
+      const offset = outside(query[d], boxes[at + d], boxes[at + cols + d]);
+      lowerBound += offset * offset;
+      if (cannotBeat(lowerBound, bound)) return true;
+    }
+    return false;
+  }
+}
+
+/** How far v lies outside [low, high]. */
+function outside(v: number, low: number, high: number): number {
+  return v < low ? low - v : v > high ? v - high : 0;
+}
+
+/** True when rows at least this far (squared) cannot enter the k best: a bound of 0 means none can. */
+function cannotBeat(lowerBound: number, bound: number): boolean {
+  return bound === 0 || lowerBound * (1 - SLACK) - TINY >= bound;
+}

@@ -1,0 +1,40 @@
+import { hbos } from '../../src/detectors/hbos';
+import { explain, FeatureEncoder, fitFeatureSpec } from '../../src/features';
+import { fieldLabel, windowedPhrase } from '../../src/features/feature.describers';
+import type { TrafficRecord } from '../../src/records/traffic-record';
+
+describe('windowed feature explanations', () => {
+  it('puts the capture layer\'s windowed features in words', () => {
+    expect(windowedPhrase('host_fanout_ports_10s', '312')).toBe('fan-out 312 destination ports in 10 s from this source');
+    expect(windowedPhrase('pair_rate_100ms', '40')).toBe('rate 40/s over 100 ms from this source to this destination');
+    expect(windowedPhrase('socket_size_mean_1m', '1400')).toBe('mean size 1400 bytes over 1 min on this connection');
+    expect(windowedPhrase('src_bytes', '3')).toBeUndefined();
+  });
+
+  it('names the field and gives the typical value when a scan stands out, ranked by HBOS contributions', () => {
+    const flow = (i: number, fanout: number): TrafficRecord => ({
+      srcIp: '192.168.1.10',
+      destIp: '93.184.216.34',
+      srcPort: 40000 + (i % 500),
+      destPort: 443,
+      protocol: 'TCP',
+      duration: 1 + (i % 7),
+      bytesOut: 500 + (i % 50),
+      bytesIn: 4000 + (i % 300),
+      attributes: { host_fanout_ports_10s: fanout, host_rate_1s: 2 + (i % 3) },
+    });
+    const training = Array.from({ length: 400 }, (_, i) => flow(i, 1 + (i % 5)));
+    const spec = fitFeatureSpec('flow', training);
+    const encoder = new FeatureEncoder(spec);
+    const detector = hbos.create();
+    detector.fit(encoder.transform(training), { seed: 1 });
+    const scan = flow(3, 312);
+    const row = encoder.transformRecord(scan);
+    const [top] = explain(spec, scan, row, detector.explain!(row), 3);
+    expect(top.feature).toBe('destination-port fan-out (10 s, per source)');
+    expect(top.message).toBe(
+      'fan-out 312 destination ports in 10 s from this source is above anything seen in training (max 5); typical 3 (IQR 2–4)',
+    );
+    expect(fieldLabel(spec.features.find((f) => f.type === 'port')!)).toBe('source port');
+  });
+});
