@@ -5,6 +5,7 @@ COPY prisma ./prisma
 COPY prisma.config.ts tsconfig.json ./
 RUN npm ci --no-audit --no-fund
 COPY src ./src
+COPY scripts ./scripts
 COPY schema.graphql ./
 RUN npm run build && npm prune --omit=dev
 

@@ -16,12 +16,12 @@ export interface NewAnomaly {
 }
 
 export interface AnomalyFilter {
-  profileId?: string;
-  since?: Date;
-  until?: Date;
-  minScore?: number;
-  srcIp?: string;
-  destIp?: string;
+  profileId?: string | null;
+  since?: Date | null;
+  until?: Date | null;
+  minScore?: number | null;
+  srcIp?: string | null;
+  destIp?: string | null;
 }
 
 export type AnomalyRow = Prisma.AnomalyGetPayload<{ include: { profile: { select: { name: true } } } }>;
@@ -61,12 +61,14 @@ export class AnomalyRepository {
 
   /** Newest first, keyset pagination on (time, id) so pages stay stable while anomalies arrive. */
   async list(filter: AnomalyFilter, first: number, after?: string): Promise<{ rows: AnomalyRow[]; hasNextPage: boolean }> {
+    // GraphQL sends null for a variable that was declared but not given: null means "no filter" here,
+    // never Prisma's "IS NULL".
     const where: Prisma.AnomalyWhereInput = {
-      profileId: filter.profileId,
-      srcIp: filter.srcIp,
-      destIp: filter.destIp,
-      score: filter.minScore !== undefined ? { gte: filter.minScore } : undefined,
-      time: filter.since || filter.until ? { gte: filter.since, lte: filter.until } : undefined,
+      profileId: filter.profileId ?? undefined,
+      srcIp: filter.srcIp ?? undefined,
+      destIp: filter.destIp ?? undefined,
+      score: filter.minScore != null ? { gte: filter.minScore } : undefined,
+      time: filter.since || filter.until ? { gte: filter.since ?? undefined, lte: filter.until ?? undefined } : undefined,
     };
     const cursor = after ? decodeCursor(after) : undefined;
     const page: Prisma.AnomalyWhereInput = cursor

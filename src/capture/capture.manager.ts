@@ -77,7 +77,7 @@ class RunningCapture {
     const stats = this.pipeline.stats;
     this.status.packets = stats.capture.packets;
     this.status.flows = stats.flows?.flows ?? 0;
-    this.status.drops = this.live.counters.dropped;
+    this.status.drops = this.live.dropped;
     return { ...this.status };
   }
 }
@@ -93,6 +93,7 @@ export class CaptureManager {
   private readonly captures = new Map<string, RunningCapture>();
   /** Interfaces between the start request and tcpdump listening. */
   private readonly starting = new Set<string>();
+  private closed = false;
 
   constructor(private readonly deps: CaptureManagerDeps) {}
 
@@ -107,6 +108,11 @@ export class CaptureManager {
       // Throws what the first batch would (no active model) before tcpdump starts.
       await this.deps.detection.detect(options.profile, []);
       const live = await LiveCapture.start(options);
+      if (this.closed) {
+        // The server began shutting down while tcpdump started: close() did not see this capture.
+        await live.stop();
+        throw new AppError(ErrorCode.CAPTURE_ERROR, 'the server is shutting down', { interface: iface });
+      }
       const pipeline = capturePipeline(live.source, { kind, windowed: true, batchSize: BATCH_SIZE, maxBatchDelayMs: MAX_BATCH_DELAY_MS });
       const capture = new RunningCapture(live, pipeline, options);
       capture.done = this.run(capture);
@@ -137,6 +143,7 @@ export class CaptureManager {
 
   /** Server shutdown: ends every capture after scoring what was captured. */
   async close(): Promise<void> {
+    this.closed = true;
     const running = [...this.captures.values()].filter((c) => c.status.state === 'RUNNING');
     await Promise.all(running.map((c) => this.stop(c.status.interface)));
   }

@@ -22,12 +22,6 @@ export interface LiveCaptureOptions {
   startTimeoutMs?: number;
 }
 
-/** What the kernel reported to tcpdump: packets that matched the filter, and packets lost before tcpdump read them. */
-export interface KernelCounters {
-  received: number;
-  dropped: number;
-}
-
 const SYS_CLASS_NET = '/sys/class/net';
 /** tcpdump's pseudo-interface for all interfaces; it has no /sys/class/net entry. */
 const ANY_INTERFACE = 'any';
@@ -40,8 +34,7 @@ const DEFAULT_START_TIMEOUT_MS = 10_000;
 const MAX_STDERR = 4096;
 const STOP_GRACE_MS = 5_000;
 
-/** tcpdump's statistics, printed on SIGUSR1 (one line) and at exit (one line each; interface drops only where known). */
-const RECEIVED = /(\d+) packets? received by filter/;
+/** tcpdump's drop counters, printed on SIGUSR1 and at exit (interface drops only where the driver knows them). */
 const DROPPED = /(\d+) packets? dropped by (kernel|interface)/;
 
 /**
@@ -51,7 +44,6 @@ const DROPPED = /(\d+) packets? dropped by (kernel|interface)/;
  * CAPTURE_TOOL_MISSING, BAD_USER_INPUT for a bad filter, else CAPTURE_ERROR.
  */
 export class LiveCapture {
-  readonly counters: KernelCounters = { received: 0, dropped: 0 };
   /** Resolves when tcpdump has exited, with its exit code (null when a signal ended it). */
   readonly exited: Promise<number | null>;
   private stderr = '';
@@ -83,9 +75,13 @@ export class LiveCapture {
     return this.child.stdout;
   }
 
-  /** True when tcpdump ended without being asked to. */
+  /**
+   * True when tcpdump ended unasked and unsuccessfully (e.g. the interface went away). A Ctrl-C in
+   * the terminal reaches tcpdump too, and it then exits 0 like when it is stopped: not a failure.
+   */
   get failed(): boolean {
-    return !this.stopping && (this.child.exitCode !== null || this.child.signalCode !== null);
+    const ended = this.child.exitCode !== null || this.child.signalCode !== null;
+    return ended && !this.stopping && this.child.exitCode !== 0;
   }
 
   /** What tcpdump said last, for a failure report. */
@@ -93,7 +89,12 @@ export class LiveCapture {
     return tcpdumpMessage(this.stderr);
   }
 
-  /** Asks tcpdump for fresh kernel counters; they arrive on stderr shortly after. */
+  /** Packets lost before tcpdump read them, as tcpdump last reported (see refreshCounters). */
+  get dropped(): number {
+    return this.drops.kernel + this.drops.interface;
+  }
+
+  /** Asks tcpdump for fresh drop counters; they arrive on stderr shortly after. */
   refreshCounters(): void {
     if (this.child.exitCode === null) this.child.kill('SIGUSR1');
   }
@@ -116,12 +117,9 @@ export class LiveCapture {
     const lines = (this.partialLine + text).split('\n');
     this.partialLine = lines.pop() ?? '';
     for (const line of lines) {
-      const received = RECEIVED.exec(line);
-      if (received) this.counters.received = Number(received[1]);
       const dropped = DROPPED.exec(line);
       if (dropped) this.drops[dropped[2] as 'kernel' | 'interface'] = Number(dropped[1]);
     }
-    this.counters.dropped = this.drops.kernel + this.drops.interface;
   }
 
   /** Resolves once tcpdump listens; rejects with a coded error if it exits or never gets there. */

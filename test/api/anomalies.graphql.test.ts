@@ -82,6 +82,14 @@ describe('anomalies query', () => {
     expect(r.errors![0].extensions!.code).toBe('PROFILE_NOT_FOUND');
   });
 
+  it('treats declared but missing filter variables as no filter', async () => {
+    const r = await server.graphql<Page>(
+      `query($min: Float, $src: String) { anomalies(filter: { minScore: $min, srcIp: $src }, first: 50) { edges { cursor } pageInfo { hasNextPage endCursor } } }`,
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.anomalies.edges).toHaveLength(12);
+  });
+
   it('refuses a forged cursor and an out-of-range page size with BAD_USER_INPUT', async () => {
     expect((await list({ after: 'garbage' })).errors![0].extensions!.code).toBe('BAD_USER_INPUT');
     expect((await list({ first: 0 })).errors![0].extensions!.code).toBe('BAD_USER_INPUT');

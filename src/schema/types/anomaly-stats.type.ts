@@ -1,6 +1,6 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'One slice of the window.' })
+@ObjectType('ScoreBucket', { description: 'One slice of the window.' })
 export class ScoreBucketType {
   @Field()
   start!: Date;
@@ -15,7 +15,7 @@ export class ScoreBucketType {
   meanScore!: number | null;
 }
 
-@ObjectType({ description: 'A host (source or destination) and the anomalies it took part in.' })
+@ObjectType('HostCount', { description: 'A host (source or destination) and the anomalies it took part in.' })
 export class HostCountType {
   @Field()
   host!: string;
@@ -30,7 +30,7 @@ export class HostCountType {
   lastSeen!: Date;
 }
 
-@ObjectType({ description: 'Anomalies over a window: a score timeline and the noisiest hosts.' })
+@ObjectType('AnomalyStats', { description: 'Anomalies over a window: a score timeline and the noisiest hosts.' })
 export class AnomalyStatsType {
   @Field()
   since!: Date;

@@ -3,7 +3,7 @@ import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { DetectorScoreType } from './detector-score.type';
 import { FeatureExplanationType } from './explanation.type';
 
-@ObjectType({ description: 'A stored anomalous record.' })
+@ObjectType('Anomaly', { description: 'A stored anomalous record.' })
 export class AnomalyType {
   @Field(() => ID)
   id!: string;

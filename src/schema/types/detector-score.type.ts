@@ -1,6 +1,6 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: "One detector's verdict on one record." })
+@ObjectType('DetectorScore', { description: "One detector's verdict on one record." })
 export class DetectorScoreType {
   @Field()
   name!: string;

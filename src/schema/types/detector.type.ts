@@ -1,7 +1,7 @@
 import { GraphQLJSON } from 'graphql-scalars';
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 
-@ObjectType()
+@ObjectType('DetectorParam')
 export class DetectorParamType {
   @Field()
   name!: string;
@@ -22,7 +22,7 @@ export class DetectorParamType {
   max?: number;
 }
 
-@ObjectType()
+@ObjectType('DetectorCapabilities')
 export class DetectorCapabilitiesType {
   @Field({ description: 'Can update a model with new data without retraining.' })
   online!: boolean;
@@ -31,7 +31,7 @@ export class DetectorCapabilitiesType {
   explains!: boolean;
 }
 
-@ObjectType({ description: 'A registered detector plugin.' })
+@ObjectType('Detector', { description: 'A registered detector plugin.' })
 export class DetectorType {
   @Field()
   name!: string;

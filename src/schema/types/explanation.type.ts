@@ -1,6 +1,6 @@
 import { Field, Float, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'One feature that pushed the score, with the record value and what training data looked like.' })
+@ObjectType('FeatureExplanation', { description: 'One feature that pushed the score, with the record value and what training data looked like.' })
 export class FeatureExplanationType {
   @Field({ description: 'Raw field, e.g. "destination port" or an attribute column.' })
   feature!: string;

@@ -1,7 +1,7 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'A trained, versioned model of one detector for one profile.' })
+@ObjectType('Model', { description: 'A trained, versioned model of one detector for one profile.' })
 export class ModelType {
   @Field(() => ID)
   id!: string;

@@ -1,7 +1,7 @@
 import { Field, Float, ID, ObjectType } from 'type-graphql';
 import { DetectorScoreType } from './detector-score.type';
 
-@ObjectType({ description: 'The verdict on one submitted record, in input order.' })
+@ObjectType('Prediction', { description: 'The verdict on one submitted record, in input order.' })
 export class PredictionType {
   @Field(() => Float, { description: '0..1; at or above 0.5 exactly when a detector crossed its threshold.' })
   score!: number;

@@ -8,7 +8,7 @@ export enum RecordKindEnum {
 }
 registerEnumType(RecordKindEnum, { name: 'RecordKind', description: 'What one record of the profile describes.' });
 
-@ObjectType()
+@ObjectType('DetectorConfig')
 export class DetectorConfigType {
   @Field()
   name!: string;
@@ -17,7 +17,7 @@ export class DetectorConfigType {
   params!: Record<string, unknown>;
 }
 
-@ObjectType({ description: 'A network profile: which detectors watch which kind of records, and how strictly.' })
+@ObjectType('Profile', { description: 'A network profile: which detectors watch which kind of records, and how strictly.' })
 export class ProfileType {
   @Field()
   name!: string;

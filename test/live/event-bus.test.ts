@@ -1,0 +1,53 @@
+import type { AnomalyEvent } from '../../src/events/events';
+import { createEventBus } from '../../src/events/pubsub';
+
+const event = (id: number, profile = 'default'): AnomalyEvent => ({
+  id: String(id), profile, time: new Date(0).toISOString(), score: 0.9, record: {}, detectors: [], explanation: [], modelIds: [],
+});
+
+describe('event bus subscriptions', () => {
+  it('keep the newest events when a subscriber falls behind, counting what they drop', async () => {
+    const bus = createEventBus(undefined, { buffer: 10 });
+    const sub = bus.subscribe('ANOMALY_DETECTED');
+    for (let i = 0; i < 1000; i++) bus.publish('ANOMALY_DETECTED', event(i));
+    expect(bus.stats()).toEqual({ active: 1, dropped: 990 });
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) ids.push((await sub.next()).value!.id);
+    expect(ids).toEqual(Array.from({ length: 10 }, (_, i) => String(990 + i)));
+    await sub.return();
+    expect(bus.stats().active).toBe(0);
+  });
+
+  it('filter before buffering, so events a subscriber does not want neither fill nor count', async () => {
+    const bus = createEventBus(undefined, { buffer: 2 });
+    const sub = bus.subscribeWhere('ANOMALY_DETECTED', (e) => e.profile === 'office');
+    for (let i = 0; i < 100; i++) bus.publish('ANOMALY_DETECTED', event(i));
+    bus.publish('ANOMALY_DETECTED', event(100, 'office'));
+    expect(bus.stats().dropped).toBe(0);
+    expect((await sub.next()).value!.id).toBe('100');
+    await sub.return();
+  });
+
+  it('end a subscription at once, even while it waits for an event', async () => {
+    const bus = createEventBus();
+    const sub = bus.subscribe('TRAINING_PROGRESS', 'job-1');
+    const pending = sub.next();
+    await sub.return();
+    await expect(pending).resolves.toEqual({ value: undefined, done: true });
+    bus.publish('TRAINING_PROGRESS', 'job-1', { progress: 1 });
+    await expect(sub.next()).resolves.toEqual({ value: undefined, done: true });
+    expect(bus.stats().active).toBe(0);
+  });
+
+  it('route events with an id to that id only', async () => {
+    const bus = createEventBus();
+    const mine = bus.subscribe('TRAINING_PROGRESS', 'job-1');
+    const other = bus.subscribe('TRAINING_PROGRESS', 'job-2');
+    bus.publish('TRAINING_PROGRESS', 'job-1', { progress: 0.5 });
+    await expect(mine.next()).resolves.toEqual({ value: { progress: 0.5 }, done: false });
+    const nothing = await Promise.race([other.next(), new Promise((r) => setImmediate(() => r('none')))]);
+    expect(nothing).toBe('none');
+    await mine.return();
+    await other.return();
+  });
+});
