@@ -14,9 +14,14 @@ const TEXT_OID = 25;
 // fail with "Column type 'name' could not be deserialized" (prisma#27403).
 const CATALOG_TEXT_OIDS = new Set([18, 19]);
 
+const configuredUrl = process.env.DATABASE_URL;
+// `prisma generate` never connects, but with no URL at all Prisma 6 falls back to
+// downloading a native query engine, which fails offline (a fresh `npm install`).
+process.env.DATABASE_URL ??= 'postgresql://localhost/netsentinel-unset';
+
 function cliPool(): pg.Pool {
-  const url = process.env.DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL is required for Prisma CLI commands');
+  const url = configuredUrl;
+  if (!url) throw new Error('DATABASE_URL is required for Prisma CLI commands that use the database');
   // A short idle timeout lets the CLI exit promptly instead of lingering ~10 s on the pool.
   const pool = new pg.Pool({ connectionString: url, idleTimeoutMillis: 100, allowExitOnIdle: true });
   const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<pg.QueryResult>;
