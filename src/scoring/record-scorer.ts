@@ -40,7 +40,8 @@ const MAX_TRACKED_HOSTS = 100_000;
 /**
  * Scores record batches through the detection service (so anomalies are
  * stored and published like any other) and writes one JSON line per record,
- * in input order. The next batch is scored while the previous one is written.
+ * in input order. Two batches are in flight, so reading and scoring one
+ * overlaps storing the other's anomalies.
  */
 export async function scoreRecords(detection: DetectionService, opts: ScoreOptions): Promise<ScoreSummary> {
   const started = performance.now();

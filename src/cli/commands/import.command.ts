@@ -43,6 +43,8 @@ interface FileImport {
   format: string;
   file: string;
   values: Values;
+  /** Record kind of a profile a capture import creates. */
+  kind: CaptureKind;
   batchSize: number | undefined;
   bar: ProgressBar;
 }
@@ -76,7 +78,7 @@ const importCapture: FormatImporter = async (services, job) => {
       profile: job.profile,
       format: job.format as CaptureFileFormat,
       file: job.file,
-      kindIfNew: captureKindOption(job.values.kind),
+      kindIfNew: job.kind,
       labelColumn: job.values['label-column'],
       batchSize: job.batchSize,
       onProgress: (p) => job.bar.update(p.fraction, `${p.stored} stored`),
@@ -85,22 +87,22 @@ const importCapture: FormatImporter = async (services, job) => {
   return { stored: summary.stored, summary: formatCaptureSummary(summary) };
 };
 
-const IMPORTERS: Record<string, FormatImporter> = {
-  ...Object.fromEntries(IMPORT_FORMATS.map((f) => [f, importTabular])),
-  ...Object.fromEntries(CAPTURE_FILE_FORMATS.map((f) => [f, importCapture])),
-};
+const IMPORTERS = new Map<string, FormatImporter>([
+  ...IMPORT_FORMATS.map((f) => [f, importTabular] as const),
+  ...CAPTURE_FILE_FORMATS.map((f) => [f, importCapture] as const),
+]);
 
 /** Exit code 0 when every file had records to store, 1 when one had none. */
 export async function importCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, IMPORT_USAGE);
   const profile = required(values.profile, '--profile', IMPORT_USAGE);
   const format = required(values.format, '--format', IMPORT_USAGE);
-  const importer = IMPORTERS[format];
+  const importer = IMPORTERS.get(format);
   if (!importer) {
-    throw new AppError(ErrorCode.BAD_USER_INPUT, `--format must be one of ${Object.keys(IMPORTERS).join(', ')}\n\n${IMPORT_USAGE}`);
+    throw new AppError(ErrorCode.BAD_USER_INPUT, `--format must be one of ${[...IMPORTERS.keys()].join(', ')}\n\n${IMPORT_USAGE}`);
   }
   if (positionals.length === 0) throw new AppError(ErrorCode.BAD_USER_INPUT, `name at least one FILE\n\n${IMPORT_USAGE}`);
-  captureKindOption(values.kind);
+  const kind = captureKindOption(values.kind);
   const batchSize = numberOption(values['batch-size'], '--batch-size');
   let emptyFiles = 0;
   await withServices(async (services) => {
@@ -109,7 +111,7 @@ export async function importCommand(argv: string[]): Promise<number> {
       const bar = progressBar(process.stderr, label);
       let result: Awaited<ReturnType<FormatImporter>>;
       try {
-        result = await importer(services, { profile, format, file, values, batchSize, bar });
+        result = await importer(services, { profile, format, file, values, kind, batchSize, bar });
       } catch (err) {
         // Name the file: with several, the error alone would not say which one failed.
         throw isAppError(err) && positionals.length > 1 ? new AppError(err.code, `${file}: ${err.message}`, err.details) : err;
