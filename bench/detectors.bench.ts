@@ -1,15 +1,20 @@
 /**
  * Fit time and scoring speed of every registered detector on a synthetic
- * 100k × 30 matrix. `npx tsx bench/detectors.bench.ts`, or `npm run bench detectors`.
+ * 100k × 30 matrix and on 100k home-network packets and flows encoded by the
+ * feature pipeline (mostly one-hot columns, many duplicate rows: what the
+ * server scores). `npx tsx bench/detectors.bench.ts`, or `npm run bench detectors`.
  */
 import { builtinDetectors } from '../src/detectors/builtin';
 import type { DetectorPlugin } from '../src/detectors/detector.types';
 import type { Matrix } from '../src/detectors/matrix';
+import { FeatureEncoder, fitFeatureSpec } from '../src/features';
+import { generateHomeNetworkTraffic } from '../src/sample';
 import { clusteredWithOutliers } from '../test/detectors/synthetic';
 
 /** A type alias, not an interface, so it fits bench/run.ts's Record<string, unknown> rows. */
 export type Row = {
   detector: string;
+  data: string;
   rows: number;
   cols: number;
   fitMs: number;
@@ -25,11 +30,21 @@ const COLS = 30;
 const SCORE_BUDGET_MS = 2_000;
 
 export async function benchDetectors(): Promise<Row[]> {
-  const { X } = clusteredWithOutliers({ seed: 1, rows: ROWS, cols: COLS });
-  return builtinDetectors.map((plugin) => benchDetector(plugin, X));
+  const datasets: [string, Matrix][] = [
+    ['synthetic', clusteredWithOutliers({ seed: 1, rows: ROWS, cols: COLS }).X],
+    ['packets', encodedTraffic('packet')],
+    ['flows', encodedTraffic('flow')],
+  ];
+  return datasets.flatMap(([data, X]) => builtinDetectors.map((plugin) => benchDetector(plugin, data, X)));
 }
 
-function benchDetector(plugin: DetectorPlugin, X: Matrix): Row {
+/** Fitted and encoded on the same records, as the trainer encodes its own training data. */
+function encodedTraffic(kind: 'packet' | 'flow'): Matrix {
+  const records = generateHomeNetworkTraffic({ seed: 1, count: ROWS, kind });
+  return new FeatureEncoder(fitFeatureSpec(kind, records)).transform(records);
+}
+
+function benchDetector(plugin: DetectorPlugin, data: string, X: Matrix): Row {
   const detector = plugin.create();
   const fitMs = elapsedMs(() => detector.fit(X, { seed: 1 }));
   // Warm the JIT on a slice first so the row shows steady-state speed.
@@ -46,6 +61,7 @@ function benchDetector(plugin: DetectorPlugin, X: Matrix): Row {
   }
   return {
     detector: detector.name,
+    data,
     rows: X.rows,
     cols: X.cols,
     fitMs: Math.round(fitMs),

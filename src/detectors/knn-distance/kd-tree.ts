@@ -84,7 +84,7 @@ export class KdTree {
   }
 
   private descend(node: number, column: number, offset: number, lowerBound: number, neighbours: Neighbours): void {
-    if (cannotBeat(lowerBound, neighbours.bound)) return;
+    if (lowerBound > pruneAbove(neighbours.bound)) return;
     this.offsets[column] = offset;
     this.visit(node, lowerBound, neighbours);
   }
@@ -105,11 +105,12 @@ export class KdTree {
   private boxExcludes(at: number, bound: number): boolean {
     const { query, cols } = this;
     const boxes = this.tree.boxes;
+    const limit = pruneAbove(bound);
     let lowerBound = 0;
     for (let d = 0; d < cols; d++) {
       const offset = outside(query[d], boxes[at + d], boxes[at + cols + d]);
       lowerBound += offset * offset;
-      if (cannotBeat(lowerBound, bound)) return true;
+      if (lowerBound > limit) return true;
     }
     return false;
   }
@@ -120,7 +121,11 @@ function outside(v: number, low: number, high: number): number {
   return v < low ? low - v : v > high ? v - high : 0;
 }
 
-/** True when rows at least this far (squared) cannot enter the k best: a bound of 0 means none can. */
-function cannotBeat(lowerBound: number, bound: number): boolean {
-  return bound === 0 || lowerBound * (1 - SLACK) - TINY >= bound;
+/**
+ * Rows whose squared lower bound exceeds this cannot enter the k best (the
+ * k-th best being `bound`). Infinity while the k best are not yet filled;
+ * below 0 once they are all 0, since then nothing can enter.
+ */
+function pruneAbove(bound: number): number {
+  return bound === 0 ? -1 : (bound + TINY) * (1 + 2 * SLACK);
 }

@@ -63,7 +63,7 @@ export class KnnDistanceDetector implements Detector {
   /** Keeps a seeded uniform sample of maxSamples rows; needs k + 1 rows so k neighbours remain besides the row itself. */
   fit(X: Matrix, { seed }: FitOptions): void {
     assertTrainingData(this.name, X, this.params.k + 1);
-    this.model = fitted(sampleRows(X, this.params.maxSamples, seed));
+    this.model = indexed(sampleRows(X, this.params.maxSamples, seed));
   }
 
   score(X: Matrix): Float64Array {
@@ -96,7 +96,7 @@ export class KnnDistanceDetector implements Detector {
     if (rows <= params.k || rows > params.maxSamples) {
       throw invalidState(KNN_DISTANCE, 'reference size does not match the params');
     }
-    return new KnnDistanceDetector(params, fitted({ rows, cols, data: Float64Array.from(reference) }));
+    return new KnnDistanceDetector(params, indexed({ rows, cols, data: Float64Array.from(reference) }));
   }
 
   private fitted(): Fitted {
@@ -105,7 +105,7 @@ export class KnnDistanceDetector implements Detector {
   }
 }
 
-function fitted(reference: Matrix): Fitted {
+function indexed(reference: Matrix): Fitted {
   return { reference, index: KdTree.build(reference) };
 }
 
