@@ -26,7 +26,7 @@ export async function benchTrain(): Promise<Record<string, unknown>[]> {
   url.searchParams.set('schema', `bench_train_${randomBytes(4).toString('hex')}`);
   const services = await createServices(loadConfig({ DATABASE_URL: url.toString(), LOG_LEVEL: 'warn' }), createLogger('warn'));
   try {
-    const imported = await importDataset({ profiles: services.profiles, pool: services.db.pool }, { profile: PROFILE, format: 'kdd', file: KDD });
+    const imported = await importDataset({ profiles: services.profiles, traffic: services.traffic }, { profile: PROFILE, format: 'kdd', file: KDD });
     const trained = await trainInChild(url.toString());
     const [model] = await services.models.active((await services.profiles.get(PROFILE)).id);
     const metrics = model.metrics as Record<string, number>;

@@ -2,11 +2,10 @@ import { AppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-codes';
 import type { Profile, ProfileService } from '../profiles/profile.service';
 import type { TrafficRecord } from '../records/traffic-record';
-import type pg from 'pg';
+import type { TrafficRepository } from '../traffic/traffic.repository';
 import type { CsvOptions } from './csv.format';
 import { DATASET_FORMATS, DatasetReader, type DatasetFormat } from './dataset.reader';
 import type { RejectionReason } from './rejection-tally';
-import { insertBatch } from './traffic-bulk.sink';
 
 export const IMPORT_FORMATS = DATASET_FORMATS;
 export type ImportFormat = DatasetFormat;
@@ -41,8 +40,7 @@ export interface ImportSummary {
 
 export interface ImportDeps {
   profiles: ProfileService;
-  /** The pool of the services' database: rows go straight in with bulk SQL. */
-  pool: pg.Pool;
+  traffic: TrafficRepository;
 }
 
 /** Batches being written while the next one is parsed: enough to keep PostgreSQL busy, bounded memory. */
@@ -58,7 +56,7 @@ export async function importDataset(deps: ImportDeps, opts: ImportOptions): Prom
   const started = performance.now();
   const profile = await tabularProfile(deps.profiles, opts.profile);
   const rows = new DatasetReader(opts);
-  const writer = new BatchWriter(deps.pool, profile.id);
+  const writer = new BatchWriter(deps.traffic, profile.id);
   for await (const batch of rows) {
     await writer.write(batch);
     // Once the whole file is read, only the report after the last INSERT has the final counts.
@@ -98,14 +96,14 @@ class BatchWriter {
   private error: unknown;
 
   constructor(
-    private readonly pool: pg.Pool,
+    private readonly traffic: TrafficRepository,
     private readonly profileId: string,
   ) {}
 
   async write(records: TrafficRecord[]): Promise<void> {
     if (this.error) throw this.error;
     if (records.length === 0) return;
-    const p: Promise<void> = insertBatch(this.pool, this.profileId, records).then(
+    const p: Promise<void> = this.traffic.insertMany(this.profileId, records).then(
       (n) => {
         this.stored += n;
       },

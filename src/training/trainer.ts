@@ -90,10 +90,11 @@ export async function train(source: RecordSource, opts: TrainOptions): Promise<T
 
   return detectors.map((d, i) => {
     const cal = calibrate(scored.scores[i], contamination);
+    const state = d.detector.serialize();
     return {
       detector: d.config.name,
-      params: d.detector.serialize().params,
-      state: d.detector.serialize(),
+      params: state.params,
+      state,
       threshold: cal.threshold,
       featureSpec: first.spec,
       metrics: {

@@ -1,30 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { netsentinel } from '../helpers/cli-runner';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
 import { zeekConnTsv } from '../helpers/zeek-conn-writer';
 import { fixtureDir, homeTraffic, pcapOf, portScan, SCANNER, type FixtureDir } from './capture-fixtures';
-
-const ROOT = path.resolve(__dirname, '../..');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The real `netsentinel` command, from the TypeScript sources through tsx, without Redis. */
-function netsentinel(args: string[], databaseUrl: string): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl };
-  delete env.REDIS_URL;
-  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), 'src/cli/main.ts', ...args], { cwd: ROOT, env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
 
 describe('netsentinel import / score with capture files', () => {
   let db: TestDatabase;

@@ -123,7 +123,7 @@ describe('capture files: import and score through the detection service', () => 
 
   it('scores dataset rows (kdd) with a tabular profile', async () => {
     const kdd = await files.write('kdd.txt', kddRows(600, 50).join('\n'));
-    await importDataset({ profiles: server.services.profiles, pool: server.services.db.pool }, { profile: 'kdd', format: 'kdd', file: kdd });
+    await importDataset({ profiles: server.services.profiles, traffic: server.services.traffic }, { profile: 'kdd', format: 'kdd', file: kdd });
     await server.services.profiles.upsert({ name: 'kdd', detectors: ONLY_FOREST });
     await trainProfile(server.services, 'kdd');
     const { lines, summary } = await score('kdd', { format: 'kdd', file: kdd });

@@ -16,7 +16,7 @@ describe('dataset import', () => {
     await server?.close();
   });
 
-  const deps = () => ({ profiles: server.services.profiles, pool: server.services.db.pool });
+  const deps = () => ({ profiles: server.services.profiles, traffic: server.services.traffic });
   const stored = async (profile: string) =>
     (
       await server.services.db.pool.query<{ record: { attributes: Record<string, unknown>; label?: string }; label: string | null }>(

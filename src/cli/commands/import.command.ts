@@ -54,7 +54,7 @@ type FormatImporter = (services: Services, job: FileImport) => Promise<{ stored:
 
 const importTabular: FormatImporter = async (services, job) => {
   const summary = await importDataset(
-    { profiles: services.profiles, pool: services.db.pool },
+    { profiles: services.profiles, traffic: services.traffic },
     {
       profile: job.profile,
       format: job.format as ImportFormat,
