@@ -47,7 +47,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   } else {
     logger.info({ url: redact(url) }, 'database: PostgreSQL server from DATABASE_URL');
   }
-  const db = connectDatabase(url, embedded ? 4 : 10);
+  const db = connectDatabase(url);
   const applied = await applyMigrations(db.pool, db.schema);
   if (applied.length > 0) logger.info({ applied }, 'database migrations applied');
 

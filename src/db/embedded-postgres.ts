@@ -19,7 +19,10 @@ export async function startEmbeddedPostgres(dataDir: string | 'memory'): Promise
   await server.start();
   const address = server.getServerConn();
   return {
-    url: `postgresql://postgres:postgres@${address}/postgres?sslmode=disable`,
+    // One connection: PGlite is a single session, and its socket server interleaves the
+    // protocol messages of concurrent connections, so two clients can clobber each
+    // other's unnamed portal ("portal \"\" does not exist").
+    url: `postgresql://postgres:postgres@${address}/postgres?sslmode=disable&connection_limit=1`,
     async stop() {
       await server.stop();
       await db.close();
