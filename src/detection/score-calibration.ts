@@ -1,3 +1,5 @@
+import { quantile } from '../util/quantile';
+
 /**
  * Thresholds are not a detector's business (PyOD's `threshold_`): they are
  * computed once from the training scores and the profile's contamination, and
@@ -8,18 +10,10 @@ export interface ScoreCalibration {
   quantiles: { q50: number; q90: number; q99: number; q999: number; max: number };
 }
 
-export function quantileSorted(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return 0;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
-
 /** Threshold at the (1 - contamination) quantile of the training scores. */
 export function calibrate(trainingScores: Float64Array, contamination: number): ScoreCalibration {
   const sorted = Float64Array.from(trainingScores).sort();
-  const q = (p: number) => quantileSorted(sorted, p);
+  const q = (p: number) => quantile(sorted, p);
   return {
     threshold: q(1 - contamination),
     quantiles: { q50: q(0.5), q90: q(0.9), q99: q(0.99), q999: q(0.999), max: sorted[sorted.length - 1] ?? 0 },

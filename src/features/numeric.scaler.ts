@@ -1,7 +1,8 @@
 import type { TrafficRecord } from '../records/traffic-record';
 import type { NumericFeatureSpec, NumericSource, NumericStats } from './feature-spec.types';
 import { hashString } from './hash';
-import { meanAndStd, quantile, Reservoir } from './reservoir';
+import { quantile } from '../util/quantile';
+import { meanAndStd, Reservoir } from './reservoir';
 import { numberReader, sourceKey, type NumberReader } from './value-source';
 
 /** IQR of a standard normal: dividing by it makes the robust z comparable to an ordinary z-score. */

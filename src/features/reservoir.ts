@@ -35,16 +35,6 @@ export class Reservoir {
   }
 }
 
-/** Linear interpolation between closest ranks (the common "type 7" definition). */
-export function quantile(sorted: Float64Array, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const pos = (n - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, n - 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
-
 export function meanAndStd(values: Float64Array): { mean: number; std: number } {
   const n = values.length;
   if (n === 0) return { mean: 0, std: 0 };
