@@ -17,6 +17,16 @@ const STATUS: Partial<Record<string, number>> = {
   [ErrorCode.CAPTURE_PERMISSION_DENIED]: 503,
   [ErrorCode.CAPTURE_ALREADY_RUNNING]: 409,
   [ErrorCode.CAPTURE_TOOL_MISSING]: 503,
+  [ErrorCode.UNAUTHENTICATED]: 401,
+  [ErrorCode.FORBIDDEN]: 403,
+  [ErrorCode.SITE_NOT_FOUND]: 404,
+  [ErrorCode.RATE_LIMITED]: 429,
+  [ErrorCode.QUERY_TOO_DEEP]: 400,
+  [ErrorCode.QUERY_TOO_COMPLEX]: 400,
+  [ErrorCode.TOO_MANY_SUBSCRIPTIONS]: 429,
+  [ErrorCode.PAYLOAD_TOO_LARGE]: 413,
+  [ErrorCode.DATABASE_UNAVAILABLE]: 503,
+  [ErrorCode.SHUTTING_DOWN]: 503,
 };
 
 /** HTTP status for a coded error on the REST endpoints. */
