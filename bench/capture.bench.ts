@@ -18,7 +18,7 @@ import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFil
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../src/logger';
-import type { AnomalyRepository } from '../src/anomalies/anomaly.repository';
+import type { AnomalyWriter } from '../src/anomalies/anomaly.writer';
 import { capturePipeline, CapturePipelineOptions } from '../src/capture';
 import { CaptureFile } from '../src/capture/capture-file';
 import { DetectionService } from '../src/detection/detection.service';
@@ -26,7 +26,7 @@ import type { EncoderGroup, ModelCache, ProfileRuntime } from '../src/detection/
 import { createDefaultRegistry } from '../src/detectors/builtin';
 import type { EventBus } from '../src/events/pubsub';
 import { FeatureEncoder, parseFeatureSpec } from '../src/features';
-import { DEFAULT_DETECTORS_BY_KIND, type Profile } from '../src/profiles/profile.service';
+import { DEFAULT_DETECTORS_BY_KIND, DEFAULT_SITE, type Profile } from '../src/profiles/profile.service';
 import { scoreRecords } from '../src/scoring/record-scorer';
 import type { TrafficRepository } from '../src/traffic/traffic.repository';
 import { train, type TrainedModel } from '../src/training/trainer';
@@ -107,7 +107,7 @@ async function runScenario(file: string, scenario: Scenario, models: string): Pr
   const started = process.hrtime.bigint();
   const pipeline = capturePipeline(createReadStream(file, { highWaterMark: 1 << 20 }), scenario.options);
   if (detection) {
-    const summary = await scoreRecords(detection, { profile: 'bench', batches: pipeline, sink: async () => undefined, reorderByStart: true });
+    const summary = await scoreRecords(detection, { profile: { site: DEFAULT_SITE, name: 'bench' }, batches: pipeline, sink: async () => undefined, reorderByStart: true });
     records = summary.records;
     anomalies = summary.anomalies;
   } else {
@@ -145,14 +145,15 @@ function detectionWithoutDatabase(models: TrainedModel[]): DetectionService {
       explains: registry.get(m.detector).describe().capabilities.explains,
     })),
   };
-  const runtime: ProfileRuntime = { profile: { id: 'bench', name: 'bench', kind: 'FLOW', storeTraffic: false } as Profile, groups: [group], modelCount: models.length };
+  const runtime: ProfileRuntime = { ref: { site: DEFAULT_SITE, name: 'bench' }, profile: { id: 'bench', name: 'bench', kind: 'FLOW', storeTraffic: false } as Profile, groups: [group], modelCount: models.length };
   return new DetectionService({
     cache: { get: async () => runtime } as unknown as ModelCache,
-    anomalies: { insertMany: async (rows: unknown[]) => rows.map((_, i) => `anomaly-${i}`) } as unknown as AnomalyRepository,
+    anomalies: { write: async () => undefined } as unknown as AnomalyWriter,
     traffic: { insertMany: async () => 0 } as unknown as TrafficRepository,
     events: { publish: () => undefined } as unknown as EventBus,
     logger: createLogger('silent'),
     maxBatchRecords: Number.MAX_SAFE_INTEGER,
+    writeTimeoutMs: 5_000,
   });
 }
 

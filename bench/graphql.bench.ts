@@ -15,9 +15,12 @@ const PORT = 4707;
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 8;
 
-const PREDICT = 'mutation($records: [TrafficRecordInput!]!) { predict(records: $records) { score isAnomaly } }';
+/** The bench server's root key (ADMIN_API_KEY), sent as a Bearer token. */
+export const BENCH_API_KEY = 'nsk_bench_only_not_a_secret_0001';
 
-function record(i: number) {
+export const PREDICT = 'mutation($records: [TrafficRecordInput!]!) { predict(records: $records) { score isAnomaly } }';
+
+export function record(i: number) {
   return { srcIp: `192.168.0.${(i % 200) + 2}`, destIp: '142.250.1.1', srcPort: 40000 + (i % 20000), destPort: 443, protocol: 'TCP', packetSize: 60 + (i % 1400) };
 }
 
@@ -29,11 +32,20 @@ function benchDatabaseUrl(): string | undefined {
   return url.toString();
 }
 
-async function startServer(): Promise<{ child: ChildProcess; cleanup: () => Promise<void> }> {
+export async function startServer(): Promise<{ child: ChildProcess; cleanup: () => Promise<void> }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'netsentinel-bench-'));
   const databaseUrl = benchDatabaseUrl();
   const child = spawn(process.execPath, [path.join(ROOT, 'dist/cli/main.js'), 'serve'], {
-    env: { ...process.env, PORT: String(PORT), LOG_LEVEL: 'warn', DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
+    // Rate limiting off: one key sends everything here, and the server's capacity is what is measured.
+    env: {
+      ...process.env,
+      PORT: String(PORT),
+      LOG_LEVEL: 'warn',
+      DATA_DIR: dataDir,
+      ADMIN_API_KEY: BENCH_API_KEY,
+      RATE_LIMIT_PER_SECOND: '0',
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   for (let i = 0; i < 600; i++) {
@@ -65,7 +77,7 @@ async function load(batch: number) {
   writeFileSync(path.join(dir, 'body.json'), body);
   writeFileSync(
     path.join(dir, 'post.lua'),
-    `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nlocal f = io.open("${path.join(dir, 'body.json')}", "r")\nwrk.body = f:read("*a")\nf:close()\n`,
+    `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer ${BENCH_API_KEY}"\nlocal f = io.open("${path.join(dir, 'body.json')}", "r")\nwrk.body = f:read("*a")\nf:close()\n`,
   );
   try {
     const out = execFileSync('wrk', ['-t2', `-c${CONNECTIONS}`, `-d${DURATION_S}s`, '--latency', '-s', path.join(dir, 'post.lua'), `http://127.0.0.1:${PORT}/graphql`], { encoding: 'utf8' });

@@ -1,36 +1,56 @@
 /**
- * The built server with a publisher attached, for the live benchmark: on request
- * it publishes synthetic anomalies on the server's own event bus at a steady rate,
- * exactly as the detection path does after storing them, so the benchmark measures
- * the live path alone (bus, Redis when configured, GraphQL execution, WebSockets).
+ * The built server for the live benchmark, in a process of its own (the benchmark's
+ * subscribers and load generator share another). It notes when every anomaly event
+ * is published, on the wall clock both processes share, and hands the stamps over on
+ * request. Asked to, it also publishes synthetic anomalies on its own event bus at a
+ * steady rate, exactly as the detection path does after storing them, so one case
+ * measures the live path alone (bus, Redis when configured, GraphQL, WebSockets).
  */
 import type { AnomalyEvent } from '../src/events/events';
 
-interface LoadRequest {
-  rate: number;
-  seconds: number;
-}
+export type Request = { type: 'publish'; rate: number; seconds: number } | { type: 'stamps' } | { type: 'stop' };
+export type Reply =
+  | { type: 'ready'; url: string }
+  | { type: 'published'; count: number; dropped: number }
+  | { type: 'stamps'; ids: string[]; times: number[] };
+
+/** Milliseconds on the wall clock, with the sub-millisecond precision of performance.now(). */
+export const wallClock = (): number => performance.timeOrigin + performance.now();
 
 async function main(): Promise<void> {
   // The built JavaScript: tsx cannot emit the decorator metadata the schema needs.
   const { loadConfig } = require('../dist/config/config.js') as typeof import('../src/config/config');
   const { startServer } = require('../dist/server.js') as typeof import('../src/server');
   const server = await startServer(loadConfig());
-  process.send!({ type: 'ready', url: server.url });
-  process.on('message', async (msg: LoadRequest | { type: 'stop' }) => {
-    if ('type' in msg) {
+  const bus = server.services.events;
+  const stamps = new Map<string, number>();
+  const publish = bus.publish.bind(bus) as (...args: unknown[]) => void;
+  // The detection path holds this same bus: its anomalies are stamped too.
+  bus.publish = ((...args: unknown[]) => {
+    if (args[0] === 'ANOMALY_DETECTED') stamps.set((args[1] as AnomalyEvent).id, wallClock());
+    publish(...args);
+  }) as typeof bus.publish;
+
+  const reply = (msg: Reply) => process.send!(msg);
+  reply({ type: 'ready', url: server.url });
+  process.on('message', async (msg: Request) => {
+    if (msg.type === 'stop') {
       await server.stop();
       process.exit(0);
+    } else if (msg.type === 'stamps') {
+      reply({ type: 'stamps', ids: [...stamps.keys()], times: [...stamps.values()] });
+      stamps.clear();
+    } else {
+      const count = await publishAtRate(bus.publish.bind(bus), msg.rate, msg.seconds);
+      reply({ type: 'published', count, dropped: bus.stats().dropped });
     }
-    const published = await publish(server.services.events.publish.bind(server.services.events), msg);
-    process.send!({ type: 'done', published, dropped: server.services.events.stats().dropped });
   });
 }
 
 type Publish = (topic: 'ANOMALY_DETECTED', event: AnomalyEvent) => void;
 
 /** Every 10 ms the events due by then, like predict batches arriving back to back. */
-async function publish(send: Publish, { rate, seconds }: LoadRequest): Promise<number> {
+async function publishAtRate(send: Publish, rate: number, seconds: number): Promise<number> {
   const start = performance.now();
   let published = 0;
   const total = rate * seconds;
@@ -42,22 +62,29 @@ async function publish(send: Publish, { rate, seconds }: LoadRequest): Promise<n
   return published;
 }
 
+/** Shaped like a stored anomaly of the default profile, explanation included. */
 function anomaly(i: number): AnomalyEvent {
   const record = { srcIp: `203.0.113.${(i % 50) + 1}`, destIp: '192.168.0.2', srcPort: 31337, destPort: 4444, protocol: 'TCP', packetSize: 65000 };
   return {
-    id: String(i + 1),
+    id: `bench-${i + 1}`,
+    site: 'default',
     profile: 'default',
     time: new Date().toISOString(),
     score: 0.97,
     ...record,
     record: { ...record, timestamp: Date.now() },
     detectors: [{ name: 'isolation-forest', score: 0.71, normalizedScore: 0.97, threshold: 0.62, isAnomaly: true, modelId: 'm', modelVersion: 1 }],
-    explanation: [{ feature: 'packet size', value: '65000', typical: '656', weight: 1, message: 'packet size 65000 bytes is above anything seen in training' }],
+    explanation: [
+      { feature: 'packetSize', value: '65000', typical: '656', weight: 1, message: 'packet size 65000 bytes is above anything seen in training' },
+      { feature: 'destPort', value: '4444', typical: '443', weight: 0.4, message: 'destination port 4444 was rare in training' },
+    ],
     modelIds: ['m'],
   };
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,12 +1,16 @@
 /**
  * Live delivery: anomaly → subscribed client latency with many subscribers under a
- * steady anomaly rate. The built server runs in a child process (as in production)
- * and this process holds every subscriber's WebSocket.
+ * steady anomaly rate. The built server runs in a process of its own (as in
+ * production); this process holds every subscriber's WebSocket and the load.
+ * Latency runs from the moment the server publishes the anomaly (stored, with its
+ * id) to its arrival at each subscriber, on the wall clock both processes share.
  *  - "published → client": the server's own bus publishes anomalies at the rate
  *    (bench/live-server.ts), so the numbers are the live path's alone; in memory,
  *    and through Redis when REDIS_URL is set.
  *  - "predict → client": anomalous records sent with `predict`, so detection and
- *    storage are included; latency runs from just before the request is sent.
+ *    storage load the server too; "from request" also counts them, from just
+ *    before the request is sent.
+ * The subscription selects what the dashboard's live feed selects.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -14,6 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
+import { wallClock, type Reply, type Request } from './live-server';
 
 const ROOT = path.resolve(__dirname, '..');
 const PORT = 4708;
@@ -21,11 +26,15 @@ const URL = `http://127.0.0.1:${PORT}`;
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 100);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
-/** Records per predict: 10 requests/s carry the rate. */
-const BATCH = Number(process.env.BENCH_BATCH ?? 100);
+/** Records per predict: RATE / BATCH requests a second carry the rate. */
+const BATCH = Number(process.env.BENCH_BATCH ?? 10);
+/** Extra node flags for the server process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
+const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 const PREDICT = 'mutation($records: [TrafficRecordInput!]!) { predict(records: $records) { isAnomaly } }';
-const SUBSCRIPTION = 'subscription { anomalyDetected { id time } }';
+/** The dashboard's live feed (src/dashboard/api/operations.ts). */
+const SUBSCRIPTION =
+  'subscription { anomalyDetected { id profile time score srcIp destIp srcPort destPort protocol explanation { feature value typical message } } }';
 
 function attack(i: number, timestamp: string) {
   return { timestamp, srcIp: `203.0.113.${(i % 50) + 1}`, destIp: '192.168.0.2', srcPort: 31337, destPort: 4444, protocol: 'TCP', packetSize: 65000 };
@@ -34,28 +43,46 @@ function attack(i: number, timestamp: string) {
 interface BenchServer {
   /** Asks the server to publish anomalies itself; resolves with how many it published. */
   publish(rate: number, seconds: number): Promise<number>;
+  /** When each anomaly published since the last call was published (wall clock, ms). */
+  stamps(): Promise<Map<string, number>>;
   stop(): Promise<void>;
 }
 
 async function startServer(env: Record<string, string>): Promise<BenchServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'netsentinel-bench-'));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'live-server.ts')], {
+  const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_ARGS, '--import', 'tsx', path.join(__dirname, 'live-server.ts')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATA_DIR: dataDir, ...env },
+    // Subscribers and load come from loopback: no API keys to manage.
+    env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', AUTH: 'off', LOG_LEVEL: 'warn', DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise((r) => child.once('exit', r));
-  const message = <T>(type: string) => new Promise<T>((resolve) => child.on('message', (m: { type: string }) => m.type === type && resolve(m as T)));
-  const ready = message('ready');
+  const reply = <T extends Reply['type']>(type: T) =>
+    new Promise<Extract<Reply, { type: T }>>((resolve) => {
+      const onMessage = (m: Reply) => {
+        if (m.type !== type) return;
+        child.off('message', onMessage);
+        resolve(m as Extract<Reply, { type: T }>);
+      };
+      child.on('message', onMessage);
+    });
+  const request = (msg: Request) => child.send(msg);
+  const ready = reply('ready');
   await Promise.race([ready, exited.then(() => Promise.reject(new Error('bench server exited during start-up')))]);
   return {
     async publish(rate, seconds) {
-      const done = message<{ published: number }>('done');
-      child.send({ rate, seconds });
-      return (await done).published;
+      const done = reply('published');
+      request({ type: 'publish', rate, seconds });
+      return (await done).count;
+    },
+    async stamps() {
+      const got = reply('stamps');
+      request({ type: 'stamps' });
+      const { ids, times } = await got;
+      return new Map(ids.map((id, i) => [id, times[i]]));
     },
     async stop() {
-      child.send({ type: 'stop' });
+      request({ type: 'stop' });
       await exited;
       rmSync(dataDir, { recursive: true, force: true });
     },
@@ -74,9 +101,19 @@ async function predict(records: unknown[]): Promise<number> {
   return performance.now() - started;
 }
 
+interface Anomaly {
+  id: string;
+  time: string;
+}
+
+/** Arrivals per anomaly id: the anomaly's `time` and when each subscriber got it. */
+type Receipts = Map<string, { time: string; at: number[] }>;
+
 interface Subscribers {
-  latencies: number[];
+  receipts: Receipts;
   received: number;
+  /** Forgets what has arrived so far. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -84,18 +121,20 @@ interface Subscribers {
  * A minimal graphql-transport-ws subscriber: the protocol and one JSON.parse per
  * message, so the numbers are the server's rather than a client library's.
  */
-function openSubscriber(onTime: (time: string) => void): Promise<WebSocket> {
-  const ws = new WebSocket(`ws://127.0.0.1:${PORT}/graphql`, 'graphql-transport-ws');
+function openSubscriber(onAnomaly: (a: Anomaly) => void): Promise<WebSocket> {
+  // Every subscriber shares this process: no UTF-8 check, which the server's JSON never needs.
+  const ws = new WebSocket(`ws://127.0.0.1:${PORT}/graphql`, 'graphql-transport-ws', { skipUTF8Validation: true });
   ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init' })));
   return new Promise((resolve, reject) => {
     ws.once('error', reject);
+    ws.on('close', (code, reason) => reject(new Error(`subscriber closed: ${code} ${String(reason)}`)));
     ws.on('message', (raw) => {
-      const msg = JSON.parse(String(raw)) as { type: string; payload?: { data?: { anomalyDetected: { time: string } } } };
-      if (msg.type === 'connection_ack') {
+      const msg = JSON.parse(String(raw)) as { type: string; payload?: { data?: { anomalyDetected: Anomaly } } };
+      if (msg.type === 'next' && msg.payload?.data) {
+        onAnomaly(msg.payload.data.anomalyDetected);
+      } else if (msg.type === 'connection_ack') {
         ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: SUBSCRIPTION } }));
         resolve(ws);
-      } else if (msg.type === 'next' && msg.payload?.data) {
-        onTime(msg.payload.data.anomalyDetected.time);
       } else if (msg.type === 'ping') {
         ws.send('{"type":"pong"}');
       } else if (msg.type === 'error') {
@@ -105,42 +144,53 @@ function openSubscriber(onTime: (time: string) => void): Promise<WebSocket> {
   });
 }
 
-async function subscribeAll(): Promise<Subscribers> {
-  const state = { latencies: [] as number[], received: 0, warm: new Set<number>() };
+async function subscribeAll(server: BenchServer): Promise<Subscribers> {
+  let receipts: Receipts = new Map();
+  let received = 0;
+  const warm = new Set<number>();
   const sockets = await Promise.all(
     Array.from({ length: SUBSCRIBERS }, (_, i) =>
-      openSubscriber((time) => {
-        state.warm.add(i);
-        state.received++;
-        state.latencies.push(Date.now() - Date.parse(time));
+      openSubscriber((a) => {
+        const at = wallClock();
+        warm.add(i);
+        received++;
+        const r = receipts.get(a.id);
+        if (r) r.at.push(at);
+        else receipts.set(a.id, { time: a.time, at: [at] });
       }),
     ),
   );
   // Subscriptions register asynchronously: probe until every subscriber has heard one.
-  for (let i = 0; state.warm.size < SUBSCRIBERS; i++) {
-    if (i > 200) throw new Error(`only ${state.warm.size} of ${SUBSCRIBERS} subscribers are live`);
+  for (let i = 0; warm.size < SUBSCRIBERS; i++) {
+    if (i > 200) throw new Error(`only ${warm.size} of ${SUBSCRIBERS} subscribers are live`);
     await predict([attack(0, new Date().toISOString())]);
     await new Promise((r) => setTimeout(r, 50));
   }
   await new Promise((r) => setTimeout(r, 500));
-  state.latencies.length = 0;
-  state.received = 0;
-  return {
-    get latencies() {
-      return state.latencies;
+  const subscribers: Subscribers = {
+    get receipts() {
+      return receipts;
     },
     get received() {
-      return state.received;
+      return received;
+    },
+    reset() {
+      receipts = new Map();
+      received = 0;
     },
     close: async () => {
-      await Promise.all(sockets.map((ws) => new Promise((r) => (ws.once('close', r), ws.close()))));
+      await Promise.all(sockets.map((ws) => new Promise((r) => (ws.removeAllListeners('close'), ws.once('close', r), ws.close()))));
     },
   };
+  subscribers.reset();
+  await server.stamps();
+  return subscribers;
 }
 
 /** Sends RATE anomalies/s in batches on a fixed schedule, whatever each request's latency. */
-async function sendLoad(): Promise<{ sent: number; requestMs: number[] }> {
+async function sendLoad(): Promise<{ requestMs: number[]; failed: number }> {
   const requestMs: number[] = [];
+  let failed = 0;
   const inFlight = new Set<Promise<void>>();
   const batches = Math.round((RATE * DURATION_S) / BATCH);
   const intervalMs = (1000 * BATCH) / RATE;
@@ -150,28 +200,38 @@ async function sendLoad(): Promise<{ sent: number; requestMs: number[] }> {
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const timestamp = new Date().toISOString();
-    const p: Promise<void> = predict(Array.from({ length: BATCH }, (_, i) => attack(b * BATCH + i, timestamp))).then((ms) => {
-      requestMs.push(ms);
-      inFlight.delete(p);
-    });
+    const p: Promise<void> = predict(Array.from({ length: BATCH }, (_, i) => attack(b * BATCH + i, timestamp)))
+      .then(
+        (ms) => void requestMs.push(ms),
+        (err: Error) => {
+          if (failed++ === 0) console.error(`predict failed (counted, load goes on): ${String((err.cause as Error | undefined)?.message ?? err.message)}`);
+        },
+      )
+      .finally(() => inFlight.delete(p));
     inFlight.add(p);
   }
   await Promise.all(inFlight);
-  return { sent: batches * BATCH, requestMs };
+  return { requestMs, failed };
 }
 
-function quantile(sorted: number[], q: number): number {
+function quantile(sorted: ArrayLike<number>, q: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
-function latencyColumns(latencies: number[], received: number, expected: number, seconds: number) {
-  const lat = [...latencies].sort((a, b) => a - b);
+const round1 = (ms: number) => Math.round(ms * 10) / 10;
+
+/** p50, p99 and max of arrival − start, over every arrival whose anomaly has a start. */
+function latency(receipts: Receipts, start: (id: string, time: string) => number | undefined, label = '') {
+  const all: number[] = [];
+  for (const [id, r] of receipts) {
+    const t0 = start(id, r.time);
+    if (t0 !== undefined) for (const at of r.at) all.push(at - t0);
+  }
+  const sorted = Float64Array.from(all).sort();
   return {
-    'deliveries/s': Math.round(received / seconds),
-    'delivered %': Math.round((1000 * received) / expected) / 10,
-    'p50 ms': quantile(lat, 0.5),
-    'p99 ms': quantile(lat, 0.99),
-    'max ms': lat[lat.length - 1],
+    [`p50${label} ms`]: round1(quantile(sorted, 0.5)),
+    [`p99${label} ms`]: round1(quantile(sorted, 0.99)),
+    [`max${label} ms`]: round1(sorted[sorted.length - 1]),
   };
 }
 
@@ -182,27 +242,28 @@ async function settle(subscribers: Subscribers, expected: number): Promise<void>
 async function runCase(name: string, env: Record<string, string>, viaPredict: boolean): Promise<Record<string, unknown>> {
   const server = await startServer(env);
   try {
-    const subscribers = await subscribeAll();
+    const subscribers = await subscribeAll(server);
     const started = performance.now();
-    let sent: number;
-    let predictP99: number | undefined;
-    if (viaPredict) {
-      const load = await sendLoad();
-      sent = load.sent;
-      predictP99 = Math.round(quantile(load.requestMs.sort((a, b) => a - b), 0.99));
-    } else {
-      sent = await server.publish(RATE, DURATION_S);
-    }
+    const load = viaPredict ? await sendLoad() : await server.publish(RATE, DURATION_S);
     const seconds = (performance.now() - started) / 1000;
-    const expected = sent * SUBSCRIBERS;
+    // Every anomaly the server published during the run, and when.
+    const stamps = await server.stamps();
+    const expected = stamps.size * SUBSCRIBERS;
     await settle(subscribers, expected);
+    const { receipts, received } = subscribers;
     const row = {
       section: 'live',
       case: name,
       subscribers: SUBSCRIBERS,
-      'anomalies/s': Math.round(sent / seconds),
-      ...latencyColumns(subscribers.latencies, subscribers.received, expected, seconds),
-      ...(predictP99 !== undefined && { 'predict p99 ms': predictP99 }),
+      'anomalies/s': Math.round(stamps.size / seconds),
+      'deliveries/s': Math.round(received / seconds),
+      'delivered %': Math.round((1000 * received) / expected) / 10,
+      ...latency(receipts, (id) => stamps.get(id)),
+      ...(typeof load === 'object' && {
+        ...latency(receipts, (_id, time) => Date.parse(time), ' from request'),
+        'predict p99 ms': Math.round(quantile(load.requestMs.sort((a, b) => a - b), 0.99)),
+        'predict errors': load.failed,
+      }),
     };
     await subscribers.close();
     return row;
@@ -211,12 +272,15 @@ async function runCase(name: string, env: Record<string, string>, viaPredict: bo
   }
 }
 
+/** BENCH_LIVE_CASES picks cases (memory, redis, predict); all by default, redis only with REDIS_URL. */
 export async function benchLive(): Promise<Record<string, unknown>[]> {
-  const rows = [await runCase('published → client, in memory', {}, false)];
-  if (process.env.REDIS_URL) {
+  const wanted = new Set((process.env.BENCH_LIVE_CASES ?? 'memory,redis,predict').split(','));
+  const rows = [];
+  if (wanted.has('memory')) rows.push(await runCase('published → client, in memory', {}, false));
+  if (wanted.has('redis') && process.env.REDIS_URL) {
     rows.push(await runCase('published → client, through Redis', { EVENTS_PREFIX: `bench-${randomBytes(4).toString('hex')}:` }, false));
   }
-  rows.push(await runCase(`predict → client (batches of ${BATCH})`, {}, true));
+  if (wanted.has('predict')) rows.push(await runCase(`predict → client (batches of ${BATCH})`, {}, true));
   return rows;
 }
 

@@ -1,6 +1,6 @@
 /**
  * `npm run bench [section...]`: prints one table per section. Sections: detectors,
- * features, capture, graphql, train, live (graphql, train and live run the built server; `npm run bench` builds first).
+ * features, capture, graphql, train, live, soak (graphql, train, live and soak run the built server; `npm run bench` builds first).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -14,6 +14,7 @@ const sections: Record<string, () => Promise<Section>> = {
   graphql: async () => (await import('./graphql.bench.js')).benchGraphql as Section,
   train: async () => (await import('./train.bench.js')).benchTrain as Section,
   live: async () => (await import('./live.bench.js')).benchLive as Section,
+  soak: async () => (await import('./soak.bench.js')).benchSoak as Section,
 };
 
 async function main(): Promise<void> {
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   for (const name of names) {
     const load = sections[name];
     if (!load) throw new Error(`Unknown section "${name}"; known: ${Object.keys(sections).join(', ')}`);
-    if (['graphql', 'train', 'live'].includes(name) && !existsSync(path.resolve(__dirname, '../dist/cli/main.js'))) {
+    if (['graphql', 'train', 'live', 'soak'].includes(name) && !existsSync(path.resolve(__dirname, '../dist/cli/main.js'))) {
       throw new Error('Run `npm run build` before the graphql section');
     }
     console.log(`\n## ${name}`);

@@ -13,6 +13,7 @@ import { createServices } from '../src/app/services';
 import { loadConfig } from '../src/config/config';
 import { importDataset } from '../src/import/dataset.importer';
 import { createLogger } from '../src/logger';
+import { DEFAULT_SITE } from '../src/profiles/profile.service';
 
 const ROOT = path.resolve(__dirname, '..');
 const KDD = process.env.KDD_FILE ?? path.resolve(ROOT, '../shared/data/kddcup99/kddcup.data_10_percent.gz');
@@ -26,9 +27,9 @@ export async function benchTrain(): Promise<Record<string, unknown>[]> {
   url.searchParams.set('schema', `bench_train_${randomBytes(4).toString('hex')}`);
   const services = await createServices(loadConfig({ DATABASE_URL: url.toString(), LOG_LEVEL: 'warn' }), createLogger('warn'));
   try {
-    const imported = await importDataset({ profiles: services.profiles, traffic: services.traffic }, { profile: PROFILE, format: 'kdd', file: KDD });
+    const imported = await importDataset({ profiles: services.profiles, traffic: services.traffic }, { profile: { site: DEFAULT_SITE, name: PROFILE }, format: 'kdd', file: KDD });
     const trained = await trainInChild(url.toString());
-    const [model] = await services.models.active((await services.profiles.get(PROFILE)).id);
+    const [model] = await services.models.active((await services.profiles.get({ site: DEFAULT_SITE, name: PROFILE })).id);
     const metrics = model.metrics as Record<string, number>;
     return [
       { step: 'import (kdd, gzip)', rows: imported.stored, seconds: round(imported.seconds), rowsPerSec: Math.round(imported.stored / imported.seconds) },

@@ -29,6 +29,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     const workers = config.redisUrl ? config.workers : Math.max(1, config.workers);
     await services.training.start({ workers, recover: true, schedules: true });
     await ensureDefaultModel(services, workers > 0);
+    const generatedKey = await services.auth.bootstrap(config.auth.adminApiKey);
+    if (generatedKey) announceGeneratedKey(generatedKey);
+    if (!config.auth.enabled) logger.warn('AUTH=off: every caller on this loopback address acts as the default site\'s admin');
     const http = await createHttpServer(services, await appSchema());
     const port = await http.listen(config.port, config.host);
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -46,4 +49,12 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     await services.close();
     throw err;
   }
+}
+
+/** Printed once, on the terminal rather than only in the JSON log: nothing can show this key again. */
+function announceGeneratedKey(key: string): void {
+  process.stderr.write(
+    `\nnetsentinel: first start — the admin API key (root: manages every site) is\n\n    ${key}\n\n` +
+      'It is shown this once; store it now. Send it as "Authorization: Bearer <key>". Set ADMIN_API_KEY to choose your own.\n\n',
+  );
 }

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 
 export interface StatsWindow {
-  profileId?: string;
+  /** The profiles to count: always given, so a site never sees another's anomalies. */
+  profileIds: string[];
   since: Date;
   until: Date;
 }
@@ -22,7 +23,7 @@ export interface HostCount {
 
 // "time" is a timestamp without time zone holding UTC (as Prisma stores it), so
 // window bounds are converted to UTC wall time and epochs taken without a zone.
-const WINDOW = `("profileId" = $1::uuid OR $1::uuid IS NULL)
+const WINDOW = `"profileId" = ANY($1::uuid[])
   AND "time" >= ($2::timestamptz AT TIME ZONE 'UTC') AND "time" < ($3::timestamptz AT TIME ZONE 'UTC')`;
 
 const TIMELINE_SQL = `
@@ -70,6 +71,6 @@ export class AnomalyStatsRepository {
   }
 }
 
-function windowParams(w: StatsWindow): [string | null, string, string] {
-  return [w.profileId ?? null, w.since.toISOString(), w.until.toISOString()];
+function windowParams(w: StatsWindow): [string[], string, string] {
+  return [w.profileIds, w.since.toISOString(), w.until.toISOString()];
 }

@@ -4,6 +4,12 @@ import { AppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-codes';
 
 export interface NewAnomaly {
+  /**
+   * Made by the detection service before the row exists: the anomaly's public id
+   * from the start (predict's `anomalyId`, the live event), and what makes a
+   * repeated insert of the same anomaly a no-op.
+   */
+  uid: string;
   profileId: string;
   time: Date;
   record: unknown;
@@ -16,7 +22,8 @@ export interface NewAnomaly {
 }
 
 export interface AnomalyFilter {
-  profileId?: string | null;
+  /** The profiles to list from: always given, so a site never reads another's anomalies. */
+  profileIds: string[];
   since?: Date | null;
   until?: Date | null;
   minScore?: number | null;
@@ -29,12 +36,15 @@ export type AnomalyRow = Prisma.AnomalyGetPayload<{ include: { profile: { select
 // One statement for the whole batch: unnest() turns parallel arrays into rows,
 // ~10x faster than createMany (STACK.md). Times travel as UTC ISO strings because
 // the column is a timestamp without time zone, as Prisma stores it.
+// ON CONFLICT makes a batch safe to send again after an ambiguous failure (the
+// connection dropped after the commit, a deadline passed): rows already stored
+// are skipped, so each anomaly is stored exactly once.
 const INSERT_SQL = `
-INSERT INTO "Anomaly" ("profileId", "time", "record", "score", "detectorScores", "modelIds", "explanation", "srcIp", "destIp")
-SELECT p, (t AT TIME ZONE 'UTC'), r, s, d, string_to_array(m, ','), e, si, di
-FROM unnest($1::uuid[], $2::timestamptz[], $3::jsonb[], $4::float8[], $5::jsonb[], $6::text[], $7::jsonb[], $8::text[], $9::text[])
-  AS u(p, t, r, s, d, m, e, si, di)
-RETURNING id`;
+INSERT INTO "Anomaly" ("uid", "profileId", "time", "record", "score", "detectorScores", "modelIds", "explanation", "srcIp", "destIp")
+SELECT u, p, (t AT TIME ZONE 'UTC'), r, s, d, string_to_array(m, ','), e, si, di
+FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::jsonb[], $5::float8[], $6::jsonb[], $7::text[], $8::jsonb[], $9::text[], $10::text[])
+  AS x(u, p, t, r, s, d, m, e, si, di)
+ON CONFLICT ("uid") DO NOTHING`;
 
 export class AnomalyRepository {
   constructor(
@@ -42,10 +52,11 @@ export class AnomalyRepository {
     private readonly pool: pg.Pool,
   ) {}
 
-  /** Inserts a batch in one round trip; returns the new ids in input order. */
-  async insertMany(rows: readonly NewAnomaly[]): Promise<string[]> {
-    if (rows.length === 0) return [];
-    const res = await this.pool.query<{ id: string }>(INSERT_SQL, [
+  /** Inserts a batch in one round trip; an anomaly already stored is skipped. Returns how many rows were new. */
+  async insertMany(rows: readonly NewAnomaly[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const res = await this.pool.query(INSERT_SQL, [
+      rows.map((r) => r.uid),
       rows.map((r) => r.profileId),
       rows.map((r) => r.time.toISOString()),
       rows.map((r) => JSON.stringify(r.record)),
@@ -56,7 +67,7 @@ export class AnomalyRepository {
       rows.map((r) => r.srcIp ?? null),
       rows.map((r) => r.destIp ?? null),
     ]);
-    return res.rows.map((r) => String(r.id));
+    return res.rowCount ?? 0;
   }
 
   /** Newest first, keyset pagination on (time, id) so pages stay stable while anomalies arrive. */
@@ -64,7 +75,7 @@ export class AnomalyRepository {
     // GraphQL sends null for a variable that was declared but not given: null means "no filter" here,
     // never Prisma's "IS NULL".
     const where: Prisma.AnomalyWhereInput = {
-      profileId: filter.profileId ?? undefined,
+      profileId: { in: filter.profileIds },
       srcIp: filter.srcIp ?? undefined,
       destIp: filter.destIp ?? undefined,
       score: filter.minScore != null ? { gte: filter.minScore } : undefined,

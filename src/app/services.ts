@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import { AnomalyRepository } from '../anomalies/anomaly.repository';
+import { AnomalyWriter } from '../anomalies/anomaly.writer';
+import { AuthService } from '../auth/auth.service';
 import { CaptureManager } from '../capture/capture.manager';
 import type { Config } from '../config/config';
 import { connectDatabase, type Database } from '../db/database';
@@ -11,6 +13,7 @@ import { createDefaultRegistry } from '../detectors/builtin';
 import type { DetectorRegistry } from '../detectors/registry';
 import { createEventBus, type EventBus } from '../events/pubsub';
 import { TrainingService } from '../jobs/training.service';
+import { Metrics } from '../metrics/prometheus';
 import { ModelRepository } from '../models/model.repository';
 import { ProfileService } from '../profiles/profile.service';
 import { TrafficRepository } from '../traffic/traffic.repository';
@@ -25,12 +28,18 @@ export interface Services {
   profiles: ProfileService;
   models: ModelRepository;
   anomalies: AnomalyRepository;
+  /** Stores detected anomalies; holds them in memory while the database is down (`stats()`: buffered, dropped). */
+  anomalyWriter: AnomalyWriter;
   traffic: TrafficRepository;
   cache: ModelCache;
   detection: DetectionService;
   training: TrainingService;
   /** Live captures of this process (tcpdump → detection). */
   captures: CaptureManager;
+  /** This server's Prometheus metrics (GET /metrics). */
+  metrics: Metrics;
+  /** API keys: who is calling, for which site. */
+  auth: AuthService;
   /** The database the services use (the embedded one's socket URL when DATABASE_URL is unset). */
   databaseUrl: string;
   close(): Promise<void>;
@@ -58,8 +67,27 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const anomalies = new AnomalyRepository(db.prisma, db.pool);
   const traffic = new TrafficRepository(db.pool);
   const cache = new ModelCache(profiles, models, registry);
-  const detection = new DetectionService({ cache, anomalies, traffic, events, logger, maxBatchRecords: config.maxBatchRecords });
+  const anomalyWriter = new AnomalyWriter(anomalies, config.anomalyBuffer, logger);
+  // The sources are read on scrape only, by then `training` below exists.
+  const metrics = new Metrics({
+    queueCounts: () => training.backend.counts(),
+    subscriptions: () => events.stats(),
+    anomalyBuffer: () => anomalyWriter.stats(),
+    onCollectError: (err) => logger.debug({ err }, 'metrics: training queue unreadable'),
+  });
+  const detection = new DetectionService({
+    cache,
+    anomalies: anomalyWriter,
+    traffic,
+    events,
+    logger,
+    maxBatchRecords: config.maxBatchRecords,
+    writeTimeoutMs: config.anomalyBuffer.writeTimeoutMs,
+    metrics,
+  });
   const stopWatching = watchModelChanges(events, cache);
+  const auth = new AuthService(db.prisma, events, config.auth.enabled);
+  auth.watchRevocations();
   const captures = new CaptureManager({ detection, profiles, logger });
   const training = new TrainingService({ config, logger, prisma: db.prisma, databaseUrl: url, registry, events, profiles, models, cache });
 
@@ -72,17 +100,23 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     profiles,
     models,
     anomalies,
+    anomalyWriter,
     traffic,
     cache,
     detection,
     training,
     captures,
+    metrics,
+    auth,
     databaseUrl: url,
     async close() {
       // First: a stopping capture still scores (and stores) what it captured.
       await captures.close();
+      // Then what detection holds for a database that was down, before the pool closes.
+      await anomalyWriter.close(config.shutdownTimeoutMs);
       await training.close();
       await stopWatching();
+      await auth.close();
       await events.close();
       await db.close();
       await embedded?.stop();
@@ -94,7 +128,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
 function watchModelChanges(events: EventBus, cache: ModelCache): () => Promise<unknown> {
   const changes = events.subscribe('MODELS_CHANGED');
   void (async () => {
-    for await (const change of changes) cache.invalidate(change.profile);
+    for await (const change of changes) cache.invalidate({ site: change.site, name: change.profile });
   })();
   return () => changes.return();
 }

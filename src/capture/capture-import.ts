@@ -1,11 +1,11 @@
-import type { ProfileService } from '../profiles/profile.service';
+import type { ProfileRef, ProfileService } from '../profiles/profile.service';
 import type { TrafficRepository } from '../traffic/traffic.repository';
 import { CaptureFile, type CaptureFileFormat } from './capture-file';
 import { captureKindOf, captureProfile, type CaptureKind } from './capture-profile';
 import type { CapturePipelineStats } from './capture.pipeline';
 
 export interface CaptureImportOptions {
-  profile: string;
+  profile: ProfileRef;
   format: CaptureFileFormat;
   file: string;
   /** Record kind of the profile when this import creates it. */

@@ -1,7 +1,7 @@
 import type { RecordKind as ProfileKind } from '@prisma/client';
 import { AppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-codes';
-import type { Profile, ProfileService } from '../profiles/profile.service';
+import type { Profile, ProfileRef, ProfileService } from '../profiles/profile.service';
 
 /** What the capture pipeline makes for a profile: one record per packet or per flow. */
 export type CaptureKind = 'packet' | 'flow';
@@ -18,8 +18,8 @@ export function captureKindOf(profile: Profile): CaptureKind {
 }
 
 /** The profile for a capture import, created with `kindIfNew` when missing. */
-export async function captureProfile(profiles: ProfileService, name: string, kindIfNew: CaptureKind): Promise<Profile> {
-  const existing = await profiles.find(name);
+export async function captureProfile(profiles: ProfileService, ref: ProfileRef, kindIfNew: CaptureKind): Promise<Profile> {
+  const existing = await profiles.find(ref);
   if (existing) return existing;
-  return profiles.upsert({ name, kind: kindIfNew.toUpperCase() as ProfileKind });
+  return profiles.upsert(ref.site, { name: ref.name, kind: kindIfNew.toUpperCase() as ProfileKind });
 }

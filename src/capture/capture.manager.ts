@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { DetectionService } from '../detection/detection.service';
 import { AppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-codes';
-import type { ProfileService } from '../profiles/profile.service';
+import type { ProfileRef, ProfileService } from '../profiles/profile.service';
 import { captureKindOf } from './capture-profile';
 import { capturePipeline, type CapturePipeline } from './capture.pipeline';
 import { LiveCapture, type LiveCaptureOptions } from './live-capture';
@@ -11,6 +11,8 @@ export type CaptureState = 'RUNNING' | 'STOPPED' | 'FAILED';
 
 export interface CaptureStatus {
   interface: string;
+  /** The site whose profile the capture scores into: only that site sees or stops it. */
+  site: string;
   profile: string;
   bpf: string | null;
   state: CaptureState;
@@ -37,7 +39,7 @@ export interface CaptureManagerDeps {
   logger: Logger;
 }
 
-export type StartCaptureOptions = Pick<LiveCaptureOptions, 'interface' | 'bpf' | 'searchPath'> & { profile: string };
+export type StartCaptureOptions = Pick<LiveCaptureOptions, 'interface' | 'bpf' | 'searchPath'> & { profile: ProfileRef };
 
 /** Records per detection call; small, so a quiet network's anomalies are not held back. */
 const BATCH_SIZE = 1000;
@@ -57,7 +59,8 @@ class RunningCapture {
   ) {
     this.status = {
       interface: options.interface,
-      profile: options.profile,
+      site: options.profile.site,
+      profile: options.profile.name,
       bpf: options.bpf?.trim() || null,
       state: 'RUNNING',
       startedAt: new Date(),
@@ -117,17 +120,17 @@ export class CaptureManager {
       const capture = new RunningCapture(live, pipeline, options);
       capture.done = this.run(capture);
       this.captures.set(iface, capture);
-      this.deps.logger.info({ interface: iface, profile: options.profile, bpf: capture.status.bpf, kind }, 'live capture started');
+      this.deps.logger.info({ interface: iface, profile: options.profile.name, site: options.profile.site, bpf: capture.status.bpf, kind }, 'live capture started');
       return capture.snapshot();
     } finally {
       this.starting.delete(iface);
     }
   }
 
-  /** Stops the interface's capture once its last records are scored. */
-  async stop(iface: string): Promise<CaptureStatus> {
+  /** Stops the interface's capture once its last records are scored. With `site`, only that site's capture. */
+  async stop(iface: string, site?: string): Promise<CaptureStatus> {
     const capture = this.captures.get(iface);
-    if (!capture || capture.status.state !== 'RUNNING') {
+    if (!capture || capture.status.state !== 'RUNNING' || (site !== undefined && capture.status.site !== site)) {
       throw new AppError(ErrorCode.CAPTURE_NOT_RUNNING, `no capture is running on ${iface}`, { interface: iface });
     }
     await capture.live.stop();
@@ -135,10 +138,10 @@ export class CaptureManager {
     return capture.snapshot();
   }
 
-  /** Every interface's current or last capture, or just the named one's. */
-  status(iface?: string): CaptureStatus[] {
+  /** Every interface's current or last capture, or just the named one's; with `site`, that site's only. */
+  status(iface?: string, site?: string): CaptureStatus[] {
     const captures = iface === undefined ? [...this.captures.values()] : [this.captures.get(iface)].filter((c) => c !== undefined);
-    return captures.map((c) => c.snapshot());
+    return captures.filter((c) => site === undefined || c.status.site === site).map((c) => c.snapshot());
   }
 
   /** Server shutdown: ends every capture after scoring what was captured. */
@@ -155,7 +158,7 @@ export class CaptureManager {
     try {
       for await (const batch of pipeline) {
         try {
-          const predictions = await detection.detect(status.profile, batch);
+          const predictions = await detection.detect({ site: status.site, name: status.profile }, batch, 'capture');
           status.records += batch.length;
           for (const p of predictions) if (p.isAnomaly) status.anomalies++;
         } catch (err) {

@@ -7,13 +7,14 @@ import { CaptureSource, CaptureStats, createCaptureStats, Frame } from './captur
 import { FlowTable, FlowTableOptions, FlowTableStats } from './flow.table';
 import { PacketDecoder } from './packet.decoder';
 import { packetRecord } from './packet-record';
+import { FlowFeatures, FlowFeatureStats } from './flow.features';
 import { WindowedFeatureOptions, WindowedFeatures, WindowedFeatureStats } from './windowed.features';
 import { createZeekReadStats, readZeekConnLog, ZeekReadStats } from './zeek-conn.reader';
 
 export interface CapturePipelineOptions {
   /** One record per packet, or one per bidirectional flow. */
   kind: 'packet' | 'flow';
-  /** Add the windowed host / pair / socket features to each record's attributes. */
+  /** Add the windowed features (per host, pair and socket for packets; per source, destination, pair and state for flows) to each record's attributes. */
   windowed: boolean;
   /** Records per batch (default 1000). */
   batchSize?: number;
@@ -34,7 +35,7 @@ export interface CapturePipelineStats {
   capture: CaptureStats;
   flows: FlowTableStats | undefined;
   zeek: ZeekReadStats | undefined;
-  features: WindowedFeatureStats | undefined;
+  features: WindowedFeatureStats | FlowFeatureStats | undefined;
 }
 
 const NO_BATCHES: TrafficRecord[][] = [];
@@ -57,7 +58,8 @@ export class CapturePipeline implements AsyncIterable<TrafficRecord[]> {
   private format: CaptureFormat | undefined;
   private flowTable: FlowTable | undefined;
   private zeekStats: ZeekReadStats | undefined;
-  private features: WindowedFeatures | undefined;
+  private packetFeatures: WindowedFeatures | undefined;
+  private flowFeatures: FlowFeatures | undefined;
   private batch: TrafficRecord[] = [];
   private ready: TrafficRecord[][] = [];
   private batchStartedAt = 0;
@@ -74,7 +76,7 @@ export class CapturePipeline implements AsyncIterable<TrafficRecord[]> {
       capture: this.captureStats,
       flows: this.flowTable?.stats,
       zeek: this.zeekStats,
-      features: this.features?.stats,
+      features: (this.packetFeatures ?? this.flowFeatures)?.stats,
     };
   }
 
@@ -84,7 +86,8 @@ export class CapturePipeline implements AsyncIterable<TrafficRecord[]> {
     this.started = true;
     const capture = await openCapture(this.source);
     this.format = capture.format;
-    if (this.options.windowed) this.features = new WindowedFeatures(this.options.features);
+    if (this.options.windowed && this.options.kind === 'packet') this.packetFeatures = new WindowedFeatures(this.options.features);
+    if (this.options.windowed && this.options.kind === 'flow') this.flowFeatures = new FlowFeatures(this.options.features);
     if (capture.format === 'zeek-tsv' || capture.format === 'zeek-json') yield* this.zeekBatches(capture);
     else yield* this.packetBatches(capture);
   }
@@ -101,7 +104,7 @@ export class CapturePipeline implements AsyncIterable<TrafficRecord[]> {
   }
 
   private packetHandler(decoder: PacketDecoder): () => void {
-    const features = this.features;
+    const features = this.packetFeatures;
     return () => {
       const packet = decoder.packet;
       const record = packetRecord(packet);
@@ -114,7 +117,7 @@ export class CapturePipeline implements AsyncIterable<TrafficRecord[]> {
   }
 
   private flowHandler(decoder: PacketDecoder): () => void {
-    const features = this.features;
+    const features = this.flowFeatures;
     const table = new FlowTable((record) => {
       features?.annotate(record);
       this.push(record);
@@ -130,7 +133,7 @@ export class CapturePipeline implements AsyncIterable<TrafficRecord[]> {
     const stats = createZeekReadStats();
     this.zeekStats = stats;
     for await (const record of readZeekConnLog(capture.chunks, { stats, labelColumn: this.options.labelColumn })) {
-      this.features?.annotate(record);
+      this.flowFeatures?.annotate(record);
       this.push(record);
       yield* this.takeBatches(false);
     }

@@ -1,4 +1,5 @@
 import { AddressFormatter } from './address-format';
+import { DnsQuestion } from './dns-query';
 
 /**
  * What the decoder extracts from one frame. The decoder owns a single instance
@@ -38,6 +39,8 @@ export class DecodedPacket {
   icmpType = -1;
   icmpCode = -1;
   arpOperation = 0;
+  /** DNS over UDP port 53: the first question's name length (-1: not DNS or unreadable) and character entropy. */
+  readonly dns: DnsQuestion = { nameLength: -1, entropy: 0 };
 
   constructor(private readonly addresses: AddressFormatter) {}
 
@@ -66,5 +69,6 @@ export class DecodedPacket {
     this.icmpType = -1;
     this.icmpCode = -1;
     this.arpOperation = 0;
+    this.dns.nameLength = -1;
   }
 }

@@ -9,7 +9,7 @@ import { TcpFlag } from './tcp-flags';
 import { portPair, TripleKeyStore } from './key-stores';
 
 // Used per packet: copied out of the imported object once (see bytes.ts).
-const { UDP, ICMP, ICMPV6, ARP } = IpProtocol;
+const { UDP, ICMP, ICMPV6 } = IpProtocol;
 const { SYN, ACK } = TcpFlag;
 
 export interface FlowTableOptions {
@@ -47,7 +47,7 @@ export interface FlowTableStats {
   evicted: number;
   /** Records emitted by the active timeout. */
   activeTimeouts: number;
-  /** Packets that cannot be keyed to a flow: ARP, non-first IP fragments. */
+  /** Packets that cannot be keyed to a flow: non-first IP fragments. */
   untracked: number;
 }
 
@@ -100,7 +100,8 @@ export class FlowTable {
   }
 
   add(packet: DecodedPacket): void {
-    if (packet.protocol === ARP || packet.fragment) {
+    // ARP is kept, as a flow from the asking address to the one asked about: a LAN sweep is a fan-out like any scan.
+    if (packet.fragment) {
       this.stats.untracked++;
       return;
     }
@@ -126,29 +127,47 @@ export class FlowTable {
       if (now - flow.start >= this.options.activeTimeoutMs) this.restart(flow, now);
       return flow;
     }
-    if (flow) this.finish(flow);
+    // An overdue flow goes out with every other overdue one, in deadline order (see expire).
+    if (flow && now > this.deadline(flow)) this.expire(now);
+    else if (flow) this.finish(flow);
     const opened = this.open(new Flow(table, a, b, ports, packet, srcPort, dstPort));
     table.set(a, b, ports, opened);
     return opened;
   }
 
-  /** Reports every flow whose timeout passed by `nowMs`; called as packets arrive, callable on a clock. */
+  /**
+   * Reports every flow whose timeout passed by `nowMs`, in the order of their
+   * deadlines; called as packets arrive, callable on a clock. Reporting in
+   * deadline order, here and at flush(), makes the order of records depend on
+   * the packets alone, not on when sweeps ran or where the input ended, so
+   * the windowed features computed over the records do not either.
+   */
   expire(nowMs: number): void {
     this.nextSweepAt = nowMs + SWEEP_INTERVAL_MS;
     const newest = nowMs - this.shortestTimeoutMs;
-    for (let flow = this.order.oldest; flow && flow.lastSeen <= newest; ) {
-      const next = this.order.newerThan(flow);
-      if (nowMs > this.deadline(flow)) this.finish(flow);
-      flow = next;
+    const due: Flow[] = [];
+    for (let flow = this.order.oldest; flow && flow.lastSeen <= newest; flow = this.order.newerThan(flow)) {
+      if (nowMs > this.deadline(flow)) due.push(flow);
     }
+    if (due.length > 1) this.byDeadline(due);
+    for (const flow of due) this.finish(flow);
   }
 
-  /** Reports every flow still open, oldest first: the end of the capture. */
+  /** Reports every flow still open, in deadline order: the end of the capture. */
   flush(): void {
-    for (let flow = this.order.oldest; flow; flow = this.order.newerThan(flow)) this.emit(flow);
+    const open: Flow[] = [];
+    for (let flow = this.order.oldest; flow; flow = this.order.newerThan(flow)) open.push(flow);
+    for (const flow of this.byDeadline(open)) this.emit(flow);
     this.flows.length = 0;
     this.order.clear();
     this.count = 0;
+  }
+
+  /** Sorts in place by deadline; ties keep their recency order (Array#sort is stable). */
+  private byDeadline(flows: Flow[]): Flow[] {
+    const deadlines = new Map<Flow, number>();
+    for (const flow of flows) deadlines.set(flow, this.deadline(flow));
+    return flows.sort((x, y) => deadlines.get(x)! - deadlines.get(y)!);
   }
 
   /** Links a new flow in the recency order, evicting if full; the caller files it under its key. */

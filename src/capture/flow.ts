@@ -8,7 +8,7 @@ import { TcpConnection } from './tcp-state';
 import { TripleKeyStore } from './key-stores';
 
 // Used per packet: copied out of the imported object once (see bytes.ts).
-const { TCP, UDP, ICMP, ICMPV6 } = IpProtocol;
+const { TCP, UDP, ICMP, ICMPV6, ARP } = IpProtocol;
 
 /** One bidirectional connection: the originator is whoever sent the first packet seen. */
 export class Flow implements LruNode {
@@ -27,6 +27,9 @@ export class Flow implements LruNode {
   payloadIn = 0;
   /** Union of the TCP flags of every packet. */
   flags = 0;
+  /** DNS flows: the longest question name and the highest name entropy seen; -1 before any DNS message. */
+  dnsNameLength = -1;
+  dnsEntropy = 0;
   /** TCP payload already reported by active-timeout records (sequence-based sizes are cumulative). */
   private reportedOut = 0;
   private reportedIn = 0;
@@ -76,6 +79,9 @@ export class Flow implements LruNode {
     if (this.tcp) {
       this.flags |= packet.tcpFlags;
       this.tcp.update(isOrig, packet.tcpFlags, packet.tcpSeq, packet.tcpAck, packet.tcpWindow, packet.payloadLength);
+    } else if (packet.dns.nameLength >= 0) {
+      if (packet.dns.nameLength > this.dnsNameLength) this.dnsNameLength = packet.dns.nameLength;
+      if (packet.dns.entropy > this.dnsEntropy) this.dnsEntropy = packet.dns.entropy;
     }
   }
 
@@ -86,6 +92,8 @@ export class Flow implements LruNode {
     this.ipBytesOut = this.ipBytesIn = 0;
     this.payloadOut = this.payloadIn = 0;
     this.flags = 0;
+    this.dnsNameLength = -1;
+    this.dnsEntropy = 0;
     if (this.tcp) {
       this.tcp.history = '';
       this.reportedOut = this.tcp.bytes(true);
@@ -115,13 +123,25 @@ export class Flow implements LruNode {
       destMac: this.respMac,
       tcpFlags: this.tcp ? tcpFlagString(this.flags) : undefined,
       history: this.history(),
-      attributes: { orig_ip_bytes: this.ipBytesOut, resp_ip_bytes: this.ipBytesIn },
+      attributes: this.attributes(),
     };
   }
 
+  /** Zeek's IP byte counts, and for DNS flows what their question names looked like. */
+  private attributes(): Record<string, number> {
+    if (this.dnsNameLength < 0) return { orig_ip_bytes: this.ipBytesOut, resp_ip_bytes: this.ipBytesIn };
+    return {
+      orig_ip_bytes: this.ipBytesOut,
+      resp_ip_bytes: this.ipBytesIn,
+      dns_qname_len: this.dnsNameLength,
+      dns_qname_entropy: this.dnsEntropy,
+    };
+  }
+
+  /** UDP (like Zeek) and ARP (which Zeek does not log) are SF when answered, S0 when not. */
   private connState(): string {
     if (this.tcp) return this.tcp.connState();
-    if (this.protocol !== UDP) return 'OTH';
+    if (this.protocol !== UDP && this.protocol !== ARP) return 'OTH';
     return this.packetsIn > 0 ? 'SF' : 'S0';
   }
 

@@ -18,6 +18,8 @@ export { LinkType } from './link-layer';
 export { FlowTable, DEFAULT_FLOW_OPTIONS } from './flow.table';
 export type { FlowTableOptions, FlowTableStats } from './flow.table';
 export { WindowedFeatures, DEFAULT_WINDOWED_OPTIONS, featureNames } from './windowed.features';
+export { FlowFeatures, flowFeatureNames, failedFlow } from './flow.features';
+export type { FlowFeatureStats } from './flow.features';
 export type { WindowedFeatureOptions, WindowedFeatureStats } from './windowed.features';
 export { readZeekConnLog, createZeekReadStats } from './zeek-conn.reader';
 export type { ZeekReadOptions, ZeekReadStats } from './zeek-conn.reader';

@@ -2,6 +2,7 @@ import { AddressFormatter } from './address-format';
 import { Bytes } from './bytes';
 import { CaptureStats, countReason, Frame } from './capture.types';
 import { DecodedPacket } from './decoded-packet';
+import { readDnsQuestion } from './dns-query';
 import { decodeLinkLayer, EtherType, LINK_UNKNOWN } from './link-layer';
 import { IpProtocol, protocolName } from './protocols';
 
@@ -10,6 +11,8 @@ const { u16be, u32be } = Bytes;
 const { TCP, UDP, ICMP, ICMPV6, ARP } = IpProtocol;
 const { IPV4, IPV6 } = EtherType;
 const ETHERTYPE_ARP = EtherType.ARP;
+const DNS_PORT = 53;
+const UDP_HEADER = 8;
 
 /** IPv6 extension headers walked to reach the transport header (ESP is opaque and ends the chain). */
 const IPV6_EXTENSIONS = new Set([0, 43, 44, 51, 60, 135, 139, 140, 253, 254]);
@@ -162,7 +165,11 @@ export class PacketDecoder {
     packet.srcPort = u16be(buf, offset);
     packet.dstPort = u16be(buf, offset + 2);
     // The UDP length covers the whole datagram even when IP fragmented it; 0 is an IPv6 jumbogram.
-    packet.payloadLength = (length === 0 ? ipPayloadLength : length) - 8;
+    packet.payloadLength = (length === 0 ? ipPayloadLength : length) - UDP_HEADER;
+    if (packet.srcPort === DNS_PORT || packet.dstPort === DNS_PORT) {
+      // A name that does not parse is not a malformed packet: port 53 carries other things too.
+      readDnsQuestion(buf, offset + UDP_HEADER, Math.min(end, offset + UDP_HEADER + packet.payloadLength), packet.dns);
+    }
     return OK;
   }
 

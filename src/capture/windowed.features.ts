@@ -1,6 +1,5 @@
 import { AppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-codes';
-import { TrafficRecord } from '../records/traffic-record';
 import { DecayWindows } from './damped-stats';
 import { DistinctCounter } from './distinct-counter';
 import { PairKeyStore, portPair, SingleKeyStore, TripleKeyStore } from './key-stores';
@@ -55,6 +54,7 @@ class HostEntry implements RecencyEntry {
   keyA = '';
   keyB = '';
   keyC = 0;
+  protectedSegment = false;
   older: LruNode | undefined = undefined;
   newer: LruNode | undefined = undefined;
   lastTime = Number.NEGATIVE_INFINITY;
@@ -80,6 +80,7 @@ class ChannelEntry implements RecencyEntry {
   keyA = '';
   keyB = '';
   keyC = 0;
+  protectedSegment = false;
   older: LruNode | undefined = undefined;
   newer: LruNode | undefined = undefined;
   lastTime = Number.NEGATIVE_INFINITY;
@@ -96,9 +97,9 @@ class ChannelEntry implements RecencyEntry {
 }
 
 /**
- * Kitsune-style windowed features, keyed by source host, by host pair
+ * Kitsune-style windowed features of packets, keyed by source host, by host pair
  * (src → dst) and by socket (src address:port → dst address:port). Each update adds one
- * observation (a packet, or a finished flow) and leaves the features as of it
+ * observation (a packet) and leaves the features as of it
  * in `values`, named by `names` (`host_rate_1s`, `pair_size_mean_10s`,
  * `host_fanout_ports_1m`, ...). Tables are capped and forget their least
  * recently used keys; `stats` counts what was forgotten.
@@ -149,18 +150,6 @@ export class WindowedFeatures {
   /** The current `values` as a new `{ name: value }` object. */
   attributes(): Record<string, number> {
     return this.buildAttributes(this.values);
-  }
-
-  /**
-   * Updates from a record and merges the features into its attributes. A flow
-   * counts as one observation at its end, sized by its IP bytes both ways.
-   */
-  annotate(record: TrafficRecord): void {
-    const end = (record.timestamp ?? 0) + (record.duration ?? 0) * 1000;
-    this.update(end, record.srcIp ?? '', record.destIp ?? '', record.srcPort ?? -1, record.destPort ?? -1, recordSize(record));
-    // The feature object is the big one: extend it rather than copy 50+ keys into the record's.
-    const attributes = this.attributes();
-    record.attributes = record.attributes ? Object.assign(attributes, record.attributes) : attributes;
   }
 
   private updateHost(host: HostEntry, now: number, dstIp: string, dstPort: number, size: number): void {
@@ -228,26 +217,17 @@ export function featureNames(halfLivesMs: readonly number[]): string[] {
   return names;
 }
 
-function validateHalfLives(halfLivesMs: readonly number[]): void {
+export function validateHalfLives(halfLivesMs: readonly number[]): void {
   const suffixes = halfLivesMs.map(windowSuffix);
   if (halfLivesMs.length === 0 || halfLivesMs.some((h) => !(h > 0)) || new Set(suffixes).size !== suffixes.length) {
     throw new AppError(ErrorCode.INVALID_FEATURE_SPEC, 'window half-lives must be distinct positive milliseconds', { halfLivesMs });
   }
 }
 
-function windowSuffix(halfLifeMs: number): string {
+export function windowSuffix(halfLifeMs: number): string {
   if (halfLifeMs % 60_000 === 0) return `${halfLifeMs / 60_000}m`;
   if (halfLifeMs % 1_000 === 0) return `${halfLifeMs / 1_000}s`;
   return `${halfLifeMs}ms`;
-}
-
-/** A packet's IP size, or a flow's IP bytes both ways (payload bytes when IP bytes are unknown). */
-function recordSize(record: TrafficRecord): number {
-  if (record.packetSize !== undefined) return record.packetSize;
-  const orig = record.attributes?.orig_ip_bytes;
-  const resp = record.attributes?.resp_ip_bytes;
-  if (typeof orig === 'number' && typeof resp === 'number') return orig + resp;
-  return (record.bytesOut ?? 0) + (record.bytesIn ?? 0);
 }
 
 /**
@@ -257,7 +237,7 @@ function recordSize(record: TrafficRecord): number {
  * matters at hundreds of thousands of records per second. The names come
  * from `featureNames` and are embedded via JSON.stringify.
  */
-function compileAttributeBuilder(names: readonly string[]): (values: Float64Array) => Record<string, number> {
+export function compileAttributeBuilder(names: readonly string[]): (values: Float64Array) => Record<string, number> {
   const fields = names.map((name, i) => `${JSON.stringify(name)}: v[${i}]`).join(',\n');
   return new Function('v', `return {\n${fields}\n};`) as (values: Float64Array) => Record<string, number>;
 }

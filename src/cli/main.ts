@@ -30,18 +30,34 @@ async function serve(): Promise<void> {
   // Loaded on demand: the other commands must not load the GraphQL schema (it needs decorator metadata, which tsx lacks).
   const { startServer } = await import('../server.js');
   const server = await startServer(config, logger);
+  let stopping = false;
+  // Drain: HTTP stops accepting, requests under way finish, held anomalies are written,
+  // subscribers get 1001 Going Away; then exit 0. A second signal exits at once.
   const shutdown = (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without finishing the drain');
+      process.exit(1);
+    }
+    stopping = true;
     logger.info({ signal }, 'shutting down');
+    // The drain waits at most SHUTDOWN_TIMEOUT_MS for requests and again for held anomalies; past that something hangs.
+    setTimeout(() => {
+      logger.error('shutdown did not finish in time: exiting');
+      process.exit(1);
+    }, 2 * config.shutdownTimeoutMs + 15_000).unref();
     server.stop().then(
-      () => process.exit(0),
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
       (err) => {
         logger.error({ err }, 'error during shutdown');
         process.exit(1);
       },
     );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -1,12 +1,14 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { request } from './api/graphql';
 import { SETUP, UPSERT_PROFILE } from './api/operations';
-import type { Anomaly, Capabilities, Detector, Profile } from './api/types';
+import type { Anomaly, Capabilities, Detector, Profile, Viewer } from './api/types';
 import { Activity } from './components/activity';
 import { ConnectionBadge } from './components/connection-badge';
 import { LiveFeed } from './components/live-feed';
 import { ModelsPanel } from './components/models-panel';
 import { ProfileEditor } from './components/profile-editor';
+import { SignIn } from './components/sign-in';
+import { useSession } from './session';
 
 interface Setup {
   profiles: Profile[];
@@ -20,6 +22,47 @@ function profileFromUrl(): string {
 }
 
 export function App() {
+  const { session, signIn, signOut, retry } = useSession();
+  if (session.state === 'signed-in') {
+    // A new key is another caller (maybe another site): everything starts afresh.
+    return <Dashboard key={session.key ?? ''} viewer={session.viewer} onSignOut={session.key ? signOut : undefined} />;
+  }
+  return (
+    <>
+      <header className="topbar">
+        <Brand />
+      </header>
+      <main className="gate">
+        {session.state === 'checking' && <p className="muted">Connecting…</p>}
+        {session.state === 'signed-out' && <SignIn notice={session.notice} onSignedIn={signIn} />}
+        {session.state === 'unreachable' && (
+          <p className="error" role="alert">
+            {session.message}{' '}
+            <button type="button" onClick={() => void retry()}>
+              Retry
+            </button>
+          </p>
+        )}
+      </main>
+    </>
+  );
+}
+
+function Brand() {
+  return (
+    <a className="brand" href="/">
+      net<strong>sentinel</strong>
+    </a>
+  );
+}
+
+interface DashboardProps {
+  viewer: Viewer;
+  /** Absent when the page has no key to forget (AUTH=off). */
+  onSignOut?: () => void;
+}
+
+function Dashboard({ viewer, onSignOut }: DashboardProps) {
   const [setup, setSetup] = useState<Setup | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [profileName, setProfileName] = useState(profileFromUrl);
@@ -42,9 +85,7 @@ export function App() {
   return (
     <>
       <header className="topbar">
-        <a className="brand" href="/">
-          net<strong>sentinel</strong>
-        </a>
+        <Brand />
         <label className="inline profile-pick">
           profile
           <select value={profileName} onChange={(e) => selectProfile(e.target.value)} data-testid="profile-select">
@@ -60,6 +101,14 @@ export function App() {
         <a className="link" href="/graphql">
           GraphQL playground
         </a>
+        <span className="site" data-testid="site" title={`scopes: ${viewer.scopes.join(', ')}`}>
+          site <strong>{viewer.site}</strong>
+        </span>
+        {onSignOut && (
+          <button type="button" className="ghost" onClick={onSignOut}>
+            Sign out
+          </button>
+        )}
       </header>
       {error && <p className="error banner" role="alert">{error}</p>}
       <main className="grid">

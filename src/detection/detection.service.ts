@@ -1,13 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { AnomalyRepository, NewAnomaly } from '../anomalies/anomaly.repository';
+import type { NewAnomaly } from '../anomalies/anomaly.repository';
+import type { AnomalyWriter } from '../anomalies/anomaly.writer';
+import { isDatabaseUnavailable, withDeadline } from '../db/availability';
 import type { Json } from '../detectors/detector.types';
 import { AppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-codes';
 import type { AnomalyEvent } from '../events/events';
 import type { EventBus } from '../events/pubsub';
 import { explain, type FeatureExplanation } from '../features';
+import type { BatchObserver, PredictionTransport } from '../metrics/prometheus';
 import { assertBatchSize, validateRecords, type RecordInput } from '../records/record.validator';
 import type { TrafficRecord } from '../records/traffic-record';
+import type { ProfileRef } from '../profiles/profile.service';
 import type { TrafficRepository } from '../traffic/traffic.repository';
 import type { EncoderGroup, ModelCache, ProfileRuntime } from './model-cache';
 import type { DetectorScore, Prediction } from './prediction';
@@ -15,11 +20,16 @@ import { normalizeScore } from './score-calibration';
 
 export interface DetectionDeps {
   cache: ModelCache;
-  anomalies: AnomalyRepository;
+  /** Stores anomalies, holding them in memory while the database is down. */
+  anomalies: AnomalyWriter;
   traffic: TrafficRepository;
+  /** Traffic storage gives up on a database that does not answer within this (DB_WRITE_TIMEOUT_MS). */
+  writeTimeoutMs: number;
   events: EventBus;
   logger: Logger;
   maxBatchRecords: number;
+  /** Told once per scored batch (counts, latency); never per record. */
+  metrics?: BatchObserver;
 }
 
 interface GroupScores {
@@ -37,28 +47,37 @@ const EXPLANATION_FEATURES = 3;
  * → store anomalies (and traffic) in batches → publish.
  */
 export class DetectionService {
+  private trafficLost = 0;
+
   constructor(private readonly deps: DetectionDeps) {}
 
+  /** Records of `storeTraffic` profiles not stored because the database was down (training data, not alerts: never held). */
+  get trafficRecordsDropped(): number {
+    return this.trafficLost;
+  }
+
   /** For untrusted input: validates first, all or nothing. */
-  predict(profileName: string, inputs: readonly RecordInput[]): Promise<Prediction[]> {
+  predict(profile: ProfileRef, inputs: readonly RecordInput[], transport: PredictionTransport = 'graphql'): Promise<Prediction[]> {
     assertBatchSize(inputs.length, this.deps.maxBatchRecords);
-    return this.detect(profileName, validateRecords(inputs));
+    return this.detect(profile, validateRecords(inputs), transport);
   }
 
   /** For records the project built itself (capture, import): already canonical. */
-  async detect(profileName: string, records: readonly TrafficRecord[]): Promise<Prediction[]> {
-    const runtime = await this.deps.cache.get(profileName);
+  async detect(profile: ProfileRef, records: readonly TrafficRecord[], transport: PredictionTransport = 'import'): Promise<Prediction[]> {
+    const started = performance.now();
+    const runtime = await this.deps.cache.get(profile);
     if (runtime.modelCount === 0) {
       throw new AppError(
         ErrorCode.NO_ACTIVE_MODEL,
-        `Profile "${profileName}" has no trained model for its enabled detectors; train it first.`,
-        { profile: profileName },
+        `Profile "${profile.name}" has no trained model for its enabled detectors; train it first.`,
+        { profile: profile.name },
       );
     }
     if (records.length === 0) return [];
     const scored = runtime.groups.map((group) => scoreGroup(group, records));
     const predictions = records.map((record, i) => buildPrediction(record, i, scored));
     await this.persist(runtime, records, predictions);
+    this.deps.metrics?.observeBatch(runtime.ref, transport, predictions, (performance.now() - started) / 1000);
     return predictions;
   }
 
@@ -66,14 +85,23 @@ export class DetectionService {
     const { profile } = runtime;
     const anomalous = predictions.filter((p) => p.isAnomaly);
     const rows: NewAnomaly[] = anomalous.map((p) => toNewAnomaly(profile.id, p));
-    const [ids] = await Promise.all([
-      this.deps.anomalies.insertMany(rows),
-      profile.storeTraffic ? this.deps.traffic.insertMany(profile.id, records) : Promise.resolve(0),
-    ]);
+    // Stored, or held until the database is back: either way the anomaly has its id
+    // (made here, not by the database) and is published now.
+    await Promise.all([this.deps.anomalies.write(rows), profile.storeTraffic ? this.storeTraffic(profile.id, records) : undefined]);
     anomalous.forEach((p, i) => {
-      p.anomalyId = ids[i];
-      this.deps.events.publish('ANOMALY_DETECTED', toEvent(profile.name, p, rows[i], ids[i]));
+      p.anomalyId = rows[i].uid;
+      this.deps.events.publish('ANOMALY_DETECTED', toEvent(runtime.ref, p, rows[i], rows[i].uid));
     });
+  }
+
+  private async storeTraffic(profileId: string, records: readonly TrafficRecord[]): Promise<void> {
+    try {
+      await withDeadline(this.deps.traffic.insertMany(profileId, records), this.deps.writeTimeoutMs, 'storing traffic');
+    } catch (err) {
+      if (!isDatabaseUnavailable(err)) throw err;
+      this.trafficLost += records.length;
+      this.deps.logger.warn({ err, records: records.length }, 'database unavailable: traffic records not stored');
+    }
   }
 }
 
@@ -123,6 +151,7 @@ function explainRecord(record: TrafficRecord, i: number, scored: GroupScores[]):
 
 function toNewAnomaly(profileId: string, p: Prediction): NewAnomaly {
   return {
+    uid: randomUUID(),
     profileId,
     time: new Date(p.record.timestamp ?? Date.now()),
     record: p.record,
@@ -135,11 +164,12 @@ function toNewAnomaly(profileId: string, p: Prediction): NewAnomaly {
   };
 }
 
-function toEvent(profile: string, p: Prediction, row: NewAnomaly, id: string): AnomalyEvent {
+function toEvent(ref: ProfileRef, p: Prediction, row: NewAnomaly, id: string): AnomalyEvent {
   const r = p.record;
   return {
     id,
-    profile,
+    site: ref.site,
+    profile: ref.name,
     time: row.time.toISOString(),
     score: p.score,
     srcIp: r.srcIp,

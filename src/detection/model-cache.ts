@@ -3,9 +3,13 @@ import type { DetectorRegistry } from '../detectors/registry';
 import type { SerializedDetector } from '../detectors/detector.types';
 import { FeatureEncoder } from '../features';
 import { parseFeatureSpec, type FeatureSpec } from '../features';
+import { isDatabaseUnavailable } from '../db/availability';
 import type { ModelRepository } from '../models/model.repository';
-import { profileDetectors, type Profile, type ProfileService } from '../profiles/profile.service';
+import { profileDetectors, profileKey, type Profile, type ProfileRef, type ProfileService } from '../profiles/profile.service';
 import type { TrainingMetrics } from '../training/trainer';
+
+/** How long a stale runtime serves while the database is down before the next reload attempt. */
+const STALE_RETRY_MS = 1_000;
 
 export interface LoadedModel {
   id: string;
@@ -25,6 +29,7 @@ export interface EncoderGroup {
 }
 
 export interface ProfileRuntime {
+  ref: ProfileRef;
   profile: Profile;
   groups: EncoderGroup[];
   modelCount: number;
@@ -36,6 +41,8 @@ export interface ProfileRuntime {
  */
 export class ModelCache {
   private readonly cache = new Map<string, Promise<ProfileRuntime>>();
+  /** Each profile's last loaded runtime: scoring goes on with it while the database cannot be read. */
+  private readonly lastGood = new Map<string, ProfileRuntime>();
 
   constructor(
     private readonly profiles: ProfileService,
@@ -43,24 +50,41 @@ export class ModelCache {
     private readonly registry: DetectorRegistry,
   ) {}
 
-  get(profileName: string): Promise<ProfileRuntime> {
-    let entry = this.cache.get(profileName);
+  get(ref: ProfileRef): Promise<ProfileRuntime> {
+    const key = profileKey(ref);
+    let entry = this.cache.get(key);
     if (!entry) {
-      entry = this.load(profileName);
-      this.cache.set(profileName, entry);
+      const loading = this.load(ref).then(
+        (runtime) => {
+          this.lastGood.set(key, runtime);
+          return runtime;
+        },
+        (err: unknown) => {
+          const stale = this.lastGood.get(key);
+          if (!isDatabaseUnavailable(err)) this.lastGood.delete(key);
+          else if (stale) {
+            // Served for a moment, then the database is asked again (a reload was due).
+            setTimeout(() => this.cache.get(key) === loading && this.cache.delete(key), STALE_RETRY_MS).unref();
+            return stale;
+          }
+          throw err;
+        },
+      );
+      entry = loading;
+      this.cache.set(key, entry);
       // A failed load (missing profile, database down) must not be cached.
-      entry.catch(() => this.cache.delete(profileName));
+      entry.catch(() => this.cache.delete(key));
     }
     return entry;
   }
 
-  invalidate(profileName?: string): void {
-    if (profileName === undefined) this.cache.clear();
-    else this.cache.delete(profileName);
+  invalidate(ref?: ProfileRef): void {
+    if (ref === undefined) this.cache.clear();
+    else this.cache.delete(profileKey(ref));
   }
 
-  private async load(profileName: string): Promise<ProfileRuntime> {
-    const profile = await this.profiles.get(profileName);
+  private async load(ref: ProfileRef): Promise<ProfileRuntime> {
+    const profile = await this.profiles.get(ref);
     const enabled = new Set(profileDetectors(profile).map((d) => d.name));
     const rows = (await this.models.active(profile.id)).filter((m) => enabled.has(m.detector));
     const groups = new Map<string, EncoderGroup>();
@@ -83,6 +107,6 @@ export class ModelCache {
         explains: this.registry.get(row.detector).describe().capabilities.explains,
       });
     }
-    return { profile, groups: [...groups.values()], modelCount: rows.length };
+    return { ref, profile, groups: [...groups.values()], modelCount: rows.length };
   }
 }

@@ -31,6 +31,12 @@ export class DropOldestBuffer<T> {
     this.size++;
   }
 
+  /** The oldest event, left in place. */
+  peek(): T {
+    if (this.size === 0) throw new Error('Buffer empty');
+    return this.ring[this.head] as T;
+  }
+
   remove(): T {
     if (this.size === 0) throw new Error('Buffer empty');
     const value = this.ring[this.head] as T;

@@ -6,6 +6,7 @@ import type { Json } from '../detectors/detector.types';
  */
 export interface AnomalyEvent {
   id: string;
+  site: string;
   profile: string;
   time: string;
   score: number;
@@ -22,6 +23,7 @@ export interface AnomalyEvent {
 
 /** A model version that became the active one of its detector: after training, or activated to roll back or forward. */
 export interface ModelActivatedEvent {
+  site: string;
   profile: string;
   modelId: string;
   detector: string;
@@ -30,7 +32,13 @@ export interface ModelActivatedEvent {
 }
 
 export interface ModelsChangedEvent {
+  site: string;
   profile: string;
+}
+
+/** Other instances drop a revoked key from their caches at once. */
+export interface ApiKeyRevokedEvent {
+  hash: string;
 }
 
 /** The one typed map of topics. */
@@ -39,4 +47,5 @@ export type Topics = {
   MODELS_CHANGED: [ModelsChangedEvent];
   TRAINING_PROGRESS: [string, Json];
   MODEL_ACTIVATED: [ModelActivatedEvent];
+  API_KEY_REVOKED: [ApiKeyRevokedEvent];
 };

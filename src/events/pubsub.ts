@@ -33,6 +33,8 @@ export interface EventBus {
   /** Like subscribe(), but `accept` runs before buffering, so unwanted events never take a slow subscriber's space. */
   subscribeWhere<K extends PlainTopic>(topic: K, accept: (payload: PayloadOf<K>) => boolean): BoundedSubscription<PayloadOf<K>>;
   stats(): SubscriptionStats;
+  /** Redis as this bus sees it: `down` while either connection is lost (ioredis reconnects by itself); undefined without REDIS_URL. */
+  redisStatus(): 'ok' | 'down' | undefined;
   close(): Promise<void>;
 }
 
@@ -75,6 +77,7 @@ export function createEventBus(redisUrl?: string, options: EventBusOptions = {})
     subscribe: (...[topic, id]: [string, unknown?]) => listen(id === undefined ? topic : `${topic}:${String(id)}`),
     subscribeWhere: (topic, accept) => listen(topic, accept),
     stats: () => ({ ...stats }),
+    redisStatus: () => redis?.status(),
     close: async () => redis?.disconnect(),
   };
 }
@@ -86,19 +89,47 @@ function inMemoryTarget(): EventTarget {
   return target;
 }
 
-function connectRedis(url: string, prefix: string): { target: EventTarget; disconnect(): void } {
-  const publishClient = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: null });
+/**
+ * Events through Redis pub/sub, so every instance hears every event. While Redis
+ * is down an event still reaches this process's own subscribers (straight, in
+ * memory): an outage silences the other instances, never this one, and publishing
+ * never waits or queues (pub/sub would not keep the event for anyone anyway).
+ */
+function connectRedis(url: string, prefix: string): { target: EventTarget; status(): 'ok' | 'down'; disconnect(): void } {
+  // No offline queue for publishing: a command while disconnected fails at once instead of piling up.
+  const publishClient = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: null, enableOfflineQueue: false });
+  // Subscribing waits for the connection, and ioredis subscribes again after every reconnect.
   const subscribeClient = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: null });
+  // Connection errors are expected while Redis restarts: status() reports them, ioredis reconnects.
+  for (const client of [publishClient, subscribeClient]) client.on('error', () => undefined);
   const redisTarget = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient });
+  const local = inMemoryTarget();
   const channel = (type: string) => prefix + type;
+  const ready = (client: Redis) => client.status === 'ready';
   type Listener = Parameters<typeof redisTarget.addEventListener>[1];
   const target: EventTarget = {
-    addEventListener: (type, listener) => redisTarget.addEventListener(channel(type), listener as Listener),
-    removeEventListener: (type, listener) => redisTarget.removeEventListener(channel(type), listener as Listener),
-    dispatchEvent: (event) => redisTarget.dispatchEvent(new CustomEvent(channel(event.type), { detail: (event as CustomEvent).detail })),
+    addEventListener: (type, listener) => {
+      redisTarget.addEventListener(channel(type), listener as Listener);
+      local.addEventListener(type, listener);
+    },
+    removeEventListener: (type, listener) => {
+      redisTarget.removeEventListener(channel(type), listener as Listener);
+      local.removeEventListener(type, listener);
+    },
+    dispatchEvent: (event) => {
+      const detail = (event as CustomEvent).detail as unknown;
+      // Through Redis (this process hears it back through its own subscription)...
+      if (ready(publishClient)) {
+        publishClient.publish(channel(event.type), detail === undefined ? '' : JSON.stringify(detail)).catch(() => undefined);
+      }
+      // ...or straight to this process's subscribers when Redis cannot bring it back.
+      if (!ready(publishClient) || !ready(subscribeClient)) local.dispatchEvent(new CustomEvent(event.type, { detail }));
+      return true;
+    },
   };
   return {
     target,
+    status: () => (ready(publishClient) && ready(subscribeClient) ? 'ok' : 'down'),
     disconnect() {
       publishClient.disconnect();
       subscribeClient.disconnect();

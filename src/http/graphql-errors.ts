@@ -1,5 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
+import { isDatabaseUnavailable } from '../db/availability';
 import { isAppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-codes';
 
@@ -12,6 +13,11 @@ export function createErrorFormatter(logger: Logger) {
     const original = rootCause(error);
     if (isAppError(original)) {
       return { ...formatted, message: original.message, extensions: { ...original.details, code: original.code } };
+    }
+    // Any operation that needed the database while it is down: coded, so clients know to retry.
+    if (isDatabaseUnavailable(original)) {
+      const { path, locations } = formatted;
+      return { message: 'The database is unavailable; try again shortly', path, locations, extensions: { code: ErrorCode.DATABASE_UNAVAILABLE } };
     }
     const code = formatted.extensions?.code;
     if (code && code !== ErrorCode.INTERNAL) return formatted;

@@ -1,13 +1,16 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { ExecutionResult, FormattedExecutionResult } from 'graphql';
 import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { SharedEventStream, type Result } from './shared-subscribe';
 
 const KEEP_ALIVE_MS = 12_000;
+/** How long dispose() waits for clients to answer the close frame. */
+const CLOSE_WAIT_MS = 3_000;
 /**
- * Unsent bytes a connection may hold before its sends wait for the socket to
- * drain; then events pile up in the subscription's own bounded buffer, which
- * drops the oldest. A slow client never holds up anyone else.
+ * Unsent bytes a connection may hold before its events wait in the subscription's
+ * own bounded buffer, which drops the oldest: a slow client never holds up anyone else.
  */
 const HIGH_WATER_BYTES = 1 << 20;
 
@@ -16,14 +19,46 @@ export interface Extra {
   request: IncomingMessage;
 }
 
+export interface TransportOptions extends Omit<ServerOptions<undefined, Extra>, 'onNext' | 'onOperation'> {
+  /**
+   * Rewrites a result before it is sent (formats its errors, say). It sees the
+   * result only: subscribers of the same operation share one result, serialized once.
+   */
+  formatResult?: (result: ExecutionResult) => FormattedExecutionResult | undefined;
+}
+
 /**
  * graphql-ws on `path` of an http.Server, like graphql-ws's own useServer but
- * built for fan-out: a send does not wait for the kernel to take the bytes
- * (only past HIGH_WATER_BYTES), and every frame a connection gets in one turn
- * of the event loop goes out in one write instead of one system call each.
+ * built for fan-out. graphql-ws runs the protocol; the results of subscriptions
+ * from sharedSubscribe() bypass its per-message path: each event is executed and
+ * serialized once per distinct operation and written to every subscriber's socket
+ * as it is published, with no promise per subscriber and event. A send does not wait
+ * for the kernel to take the bytes (only past HIGH_WATER_BYTES), and every frame a
+ * connection gets in one turn of the event loop goes out in one write.
  */
-export function serveGraphQLOverWebSocket(httpServer: Server, path: string, options: ServerOptions<undefined, Extra>): { dispose(): Promise<void> } {
-  const server = makeServer<undefined, Extra>(options);
+export function serveGraphQLOverWebSocket(httpServer: Server, path: string, options: TransportOptions): { dispose(): Promise<void> } {
+  const { formatResult, ...serverOptions } = options;
+  const raws = new WeakMap<WebSocket, Duplex>();
+  const payloads = new WeakMap<ExecutionResult, string>();
+  const payloadJson = (result: ExecutionResult): string => {
+    let json = payloads.get(result);
+    if (json === undefined) {
+      json = JSON.stringify(formatResult?.(result) ?? withJsonErrors(result));
+      payloads.set(result, json);
+    }
+    return json;
+  };
+
+  const server = makeServer<undefined, Extra>({
+    ...serverOptions,
+    onNext: (_ctx, _id, _payload, _args, result) => formatResult?.(result),
+    onOperation: (ctx, id, _payload, _args, result) => {
+      const { socket } = ctx.extra;
+      const raw = raws.get(socket);
+      if (result instanceof SharedEventStream && result.pushable && raw) return pushed(result, socket, raw, id, payloadJson);
+      return undefined;
+    },
+  });
   const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => handleProtocols(protocols) });
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -36,6 +71,7 @@ export function serveGraphQLOverWebSocket(httpServer: Server, path: string, opti
   httpServer.on('upgrade', onUpgrade);
 
   function open(ws: WebSocket, request: IncomingMessage, raw: Duplex): void {
+    raws.set(ws, raw);
     let pongWait: NodeJS.Timeout | undefined;
     const ping = setInterval(() => {
       if (ws.readyState !== ws.OPEN) return;
@@ -52,8 +88,10 @@ export function serveGraphQLOverWebSocket(httpServer: Server, path: string, opti
           ws.on('message', async (data) => {
             try {
               await handle(String(data));
-            } catch {
-              ws.close(CloseCode.InternalServerError, 'Internal server error');
+            } catch (err) {
+              // graphql-ws throws on a message type only a server sends (connection_ack, next, error): the client's mistake.
+              if (err instanceof Error && err.message.startsWith('Unexpected message of type')) ws.close(CloseCode.BadRequest, 'Invalid message received');
+              else ws.close(CloseCode.InternalServerError, 'Internal server error');
             }
           }),
       },
@@ -71,20 +109,110 @@ export function serveGraphQLOverWebSocket(httpServer: Server, path: string, opti
     async dispose() {
       httpServer.off('upgrade', onUpgrade);
       for (const client of wss.clients) client.close(1001, 'Going away');
+      // A client that never answers the close frame is cut off instead of holding up shutdown.
+      const cutOff = setTimeout(() => wss.clients.forEach((client) => client.terminate()), CLOSE_WAIT_MS);
       await new Promise<void>((resolve, reject) => wss.close((err) => (err ? reject(err) : resolve())));
+      clearTimeout(cutOff);
+    },
+  };
+}
+
+/** What graphql-ws itself sends for a result: errors as their JSON form. */
+function withJsonErrors(result: ExecutionResult): FormattedExecutionResult {
+  const { errors, ...rest } = result;
+  return errors ? { ...rest, errors: errors.map((e) => e.toJSON()) } : rest;
+}
+
+/**
+ * The subscription as graphql-ws sees it: an iterator that yields nothing and ends
+ * when the subscription does, while the stream pushes each result straight to the
+ * socket. Results are delivered in order: while one is still executing, or the
+ * socket holds HIGH_WATER_BYTES, later events wait in the bounded buffer.
+ */
+function pushed(stream: SharedEventStream, ws: WebSocket, raw: Duplex, id: string, payloadJson: (r: ExecutionResult) => string): AsyncGenerator<never> {
+  const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+  let busy = false;
+  let started = false;
+  let end!: (result: IteratorReturnResult<undefined>) => void;
+  let reject!: (err: unknown) => void;
+  const ended = new Promise<IteratorReturnResult<undefined>>((res, rej) => ((end = res), (reject = rej)));
+  const done = async (): Promise<IteratorReturnResult<undefined>> => {
+    await stream.return();
+    end({ done: true, value: undefined });
+    return { done: true, value: undefined };
+  };
+  // graphql-ws stops iterating on a rejected next() without calling return(): end the source here.
+  const fail = (err: unknown) => void done().finally(() => reject(err));
+
+  const write = (result: ExecutionResult) => {
+    if (ws.readyState !== ws.OPEN) return;
+    corkForThisTurn(raw);
+    const data = prefix + payloadJson(result) + '}';
+    if (ws.bufferedAmount < HIGH_WATER_BYTES) {
+      ws.send(data);
+      return;
+    }
+    busy = true;
+    ws.send(data, () => {
+      busy = false;
+      stream.resume();
+    });
+  };
+  // Runs inside the event bus's dispatch: nothing may throw from here.
+  const deliver = (result: Result) => {
+    if (!(result instanceof Promise)) {
+      try {
+        write(result);
+      } catch (err) {
+        fail(err);
+      }
+      return;
+    }
+    busy = true;
+    result
+      .then((r) => {
+        busy = false;
+        write(r);
+        if (!busy) stream.resume();
+      })
+      .catch(fail);
+  };
+
+  return {
+    next() {
+      if (!started) {
+        started = true;
+        stream.pushTo(() => !busy, deliver);
+      }
+      return ended;
+    },
+    return: done,
+    async throw(err: unknown) {
+      await done();
+      throw err;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async [Symbol.asyncDispose]() {
+      await done();
     },
   };
 }
 
 const corked = new Set<Duplex>();
 
+/** Holds a socket's writes until the event loop's next turn, so they leave in one system call. */
+function corkForThisTurn(raw: Duplex): void {
+  if (corked.has(raw)) return;
+  if (corked.size === 0) setImmediate(uncorkAll);
+  raw.cork();
+  corked.add(raw);
+}
+
 function send(ws: WebSocket, raw: Duplex, data: string): Promise<void> | void {
   if (ws.readyState !== ws.OPEN) return;
-  if (!corked.has(raw)) {
-    if (corked.size === 0) setImmediate(uncorkAll);
-    raw.cork();
-    corked.add(raw);
-  }
+  corkForThisTurn(raw);
   if (ws.bufferedAmount < HIGH_WATER_BYTES) {
     ws.send(data);
     return;

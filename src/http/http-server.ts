@@ -1,22 +1,30 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { CloseCode } from 'graphql-ws';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Services } from '../app/services';
+import { isDatabaseUnavailable } from '../db/availability';
 import { isAppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-codes';
+import { RequestLimits } from '../limits/request-limits';
+import { limitedOnSubscribe } from '../limits/ws-limits';
+import type { AuthContext } from '../auth/auth-context';
 import type { GraphQLContext } from '../schema/context';
 import { DEFAULT_ASSETS_DIR } from './assets';
+import { callerOf, connectionAuthorization, requireApiKey } from './auth.middleware';
 import { dashboardRoutes } from './dashboard.routes';
+import { HttpDrain } from './drain';
 import { createErrorFormatter } from './graphql-errors';
-import { serveGraphQLOverWebSocket } from './graphql-ws.transport';
+import { serveGraphQLOverWebSocket, type Extra } from './graphql-ws.transport';
 import { jitGateway } from './jit-gateway';
 import { httpStatusFor } from './error-status';
 import { healthRoutes } from './health.routes';
+import { metricsRoutes } from './metrics.routes';
+import { requestMetrics } from './request-metrics';
 import { playgroundRoutes } from './playground.routes';
 import { sharedSubscribe } from './shared-subscribe';
 import { restCompatRoutes } from './rest-compat.routes';
@@ -32,39 +40,73 @@ export interface HttpServer {
 export async function createHttpServer(services: Services, schema: GraphQLSchema): Promise<HttpServer> {
   const app = express();
   const server = http.createServer(app);
-  const context = (): GraphQLContext => ({ services });
+  const drain = new HttpDrain(server);
+  type AuthedExtra = Extra & { auth?: AuthContext };
+  // onConnect below authenticated the socket before any operation could run.
+  const wsContext = (ctx: { extra: AuthedExtra }): GraphQLContext => ({ services, auth: ctx.extra.auth as AuthContext });
   const formatError = createErrorFormatter(services.logger);
+  const limits = new RequestLimits(services.config, schema);
   const wsCleanup = serveGraphQLOverWebSocket(server, '/graphql', {
     schema,
-    context,
+    context: wsContext,
+    onConnect: async (ctx) => {
+      try {
+        (ctx.extra as AuthedExtra).auth = await services.auth.authenticate(connectionAuthorization(ctx.connectionParams));
+        return true;
+      } catch (err) {
+        const code = isAppError(err) ? err.code : ErrorCode.INTERNAL;
+        ctx.extra.socket.close(CloseCode.Forbidden, code);
+        return false;
+      }
+    },
     subscribe: sharedSubscribe,
+    // Rate, depth, complexity and operations per connection; parses and validates with coded errors.
+    onSubscribe: limitedOnSubscribe(schema, limits, wsContext),
     // Subscriptions get the same coded errors as queries and mutations.
-    onNext: (_ctx, _id, _payload, _args, result) =>
-      result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : undefined,
+    formatResult: (result) => (result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : undefined),
     onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
   });
 
   const apollo = new ApolloServer<GraphQLContext>({
     gateway: jitGateway(schema),
     formatError,
+    validationRules: limits.query.validationRules,
+    // Also makes Apollo run validationRules only after graphql's own rules passed (the depth walk needs a valid document).
+    maxRecursiveSelections: true,
+    // Shutdown is ours (close() below, called by the CLI's signal handler): Apollo's own
+    // handler would stop only GraphQL and then re-raise the signal, killing the process mid-drain.
+    stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      limits.apolloPlugin(),
       ApolloServerPluginLandingPageDisabled(),
       // No HTTP caching of GraphQL answers here; the plugin would otherwise wrap every field resolver.
       ApolloServerPluginCacheControlDisabled(),
-      { serverWillStart: async () => ({ drainServer: async () => wsCleanup.dispose() }) },
     ],
   });
   await apollo.start();
 
   app.disable('x-powered-by');
+  // First, so rejected bodies (413, 400) are timed too.
+  app.use(requestMetrics(services.metrics));
   app.use(express.json({ limit: services.config.maxBodyBytes }));
-  app.use(healthRoutes(services));
+  app.use(healthRoutes(services, drain));
+  app.use(drain.refuseWhileDraining());
+  // GET /metrics (Prometheus). Auth: admin key only, wired with the other keys.
+  app.use('/metrics', requireApiKey(services.auth));
+  app.use(metricsRoutes(services));
   const assetsDir = services.config.assetsDir ?? DEFAULT_ASSETS_DIR;
   app.use(dashboardRoutes(assetsDir));
   app.use(playgroundRoutes(assetsDir));
+  app.post('/predict', requireApiKey(services.auth));
+  app.use('/predict', limits.restRateLimit());
   app.use(restCompatRoutes(services));
-  app.use('/graphql', expressMiddleware(apollo, { context: async () => context() }));
+  app.use('/graphql', requireApiKey(services.auth));
+  app.use(
+    '/graphql',
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => limits.rateLimitedContext(req.socket.remoteAddress, { services, auth: callerOf(res.locals) }),
+    }),
+  );
   app.use((_req, res) => {
     res.status(404).json({ error: { code: ErrorCode.NOT_FOUND, message: 'Not found' } });
   });
@@ -78,29 +120,49 @@ export async function createHttpServer(services: Services, schema: GraphQLSchema
         server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
       }),
     close: async () => {
+      const closed = new Promise<void>((resolve) => server.once('close', resolve));
+      const wasListening = server.listening;
+      // Requests under way finish first (their anomalies stored or held, their events
+      // published); then subscribers are told 1001 Going Away.
+      await drain.drain(services.config.shutdownTimeoutMs);
+      await wsCleanup.dispose();
       await apollo.stop();
-      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (wasListening) await closed;
     },
   };
 }
 
-/** REST errors are JSON with a code and a 4xx status, never an HTML page or a 200. */
+/**
+ * REST errors are JSON with a code and a 4xx status, never an HTML page or a 200.
+ * A body refused before GraphQL saw it (too large, not JSON) is answered in
+ * GraphQL's shape on /graphql, so GraphQL clients find `extensions.code`.
+ */
 function restErrorHandler(services: Services): ErrorRequestHandler {
-  return (err, _req, res, _next) => {
+  return (err, req, res, _next) => {
+    const send = (status: number, code: string, message: string, details: Record<string, unknown> = {}) => {
+      res.status(status);
+      if (req.path === '/graphql') res.json({ errors: [{ message, extensions: { ...details, code } }] });
+      else res.json({ error: { code, message, ...details } });
+    };
     if (isAppError(err)) {
-      res.status(httpStatusFor(err.code)).json({ error: { code: err.code, message: err.message, ...err.details } });
+      send(httpStatusFor(err.code), err.code, err.message, err.details);
       return;
     }
-    const bodyError = err as { type?: string; status?: number };
+    if (isDatabaseUnavailable(err)) {
+      send(503, ErrorCode.DATABASE_UNAVAILABLE, 'The database is unavailable; try again shortly');
+      return;
+    }
+    const bodyError = err as { type?: string; status?: number; limit?: number };
     if (bodyError.type === 'entity.too.large') {
-      res.status(413).json({ error: { code: ErrorCode.BATCH_TOO_LARGE, message: 'Request body too large' } });
+      // The body; too many records in an accepted body is BATCH_TOO_LARGE.
+      send(413, ErrorCode.PAYLOAD_TOO_LARGE, `Request body larger than ${bodyError.limit} bytes`, { maxBytes: bodyError.limit });
     } else if (bodyError.type === 'entity.parse.failed') {
-      res.status(400).json({ error: { code: ErrorCode.BAD_USER_INPUT, message: 'Body is not valid JSON' } });
+      send(400, ErrorCode.BAD_USER_INPUT, 'Body is not valid JSON');
     } else if (bodyError.status && bodyError.status >= 400 && bodyError.status < 500) {
-      res.status(bodyError.status).json({ error: { code: ErrorCode.BAD_USER_INPUT, message: String((err as Error).message) } });
+      send(bodyError.status, ErrorCode.BAD_USER_INPUT, String((err as Error).message));
     } else {
       services.logger.error({ err }, 'unexpected error in REST request');
-      res.status(500).json({ error: { code: ErrorCode.INTERNAL, message: 'Internal server error' } });
+      send(500, ErrorCode.INTERNAL, 'Internal server error');
     }
   };
 }

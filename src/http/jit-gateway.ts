@@ -13,6 +13,17 @@ const MAX_COMPILED = 500;
 export function jitGateway(schema: GraphQLSchema): GatewayInterface {
   const compiled = new Map<string, CompiledQuery>();
   const executor: GatewayExecutor = async (ctx) => {
+    // An operationName naming no operation of the document (or none given for several):
+    // Apollo answers a 500 unless execution reports it, so report it as graphql-js would.
+    if (!ctx.operation) {
+      const name = ctx.request.operationName;
+      return { errors: [new GraphQLError(name != null ? `Unknown operation named "${name}".` : 'Must provide operation name if query contains multiple operations.')] };
+    }
+    // Executed over HTTP a subscription would run its event resolver as a query and fail inside.
+    if (ctx.operation.operation === 'subscription') {
+      const message = 'Subscriptions are served over WebSocket (graphql-ws) at this path, not over HTTP';
+      return { errors: [new GraphQLError(message, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } })] };
+    }
     const key = `${ctx.operationName ?? ''}:${ctx.queryHash}`;
     let query = compiled.get(key);
     if (!query) {

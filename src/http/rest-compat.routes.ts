@@ -2,7 +2,9 @@ import { Router, type Request, type Response } from 'express';
 import { AppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-codes';
 import type { Services } from '../app/services';
+import { requireScope } from '../auth/auth.service';
 import { DEFAULT_PROFILE } from '../profiles/profile.service';
+import { callerOf } from './auth.middleware';
 import type { RecordInput } from '../records/record.validator';
 import { VERSION } from '../version';
 
@@ -21,8 +23,11 @@ export function restCompatRoutes(services: Services): Router {
       predict: 'POST /predict with a JSON array of {src_ip, dest_ip, src_port, dest_port, protocol, packet_size}',
     });
   });
+  // The seed had one model: a key scores into its own site's `default` profile (the default site's, for the seed's clients).
   router.post('/predict', async (req: Request, res: Response) => {
-    const predictions = await services.detection.predict(DEFAULT_PROFILE, seedRecords(req.body));
+    const caller = callerOf(res.locals);
+    requireScope(caller, 'write');
+    const predictions = await services.detection.predict({ site: caller.siteName, name: DEFAULT_PROFILE }, seedRecords(req.body), 'rest');
     res.json({
       prediction: predictions.map((p) => (p.isAnomaly ? -1 : 1)),
       score: predictions.map((p) => p.score),

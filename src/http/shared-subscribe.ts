@@ -1,21 +1,24 @@
 import { createSourceEventStream, execute, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { BoundedSubscription } from '../events/bounded-subscription';
 
-type Result = ExecutionResult | Promise<ExecutionResult>;
+export type Result = ExecutionResult | Promise<ExecutionResult>;
 
 /**
  * graphql's subscribe(), except that an event is executed once per distinct
  * operation (document, operation name, variables) instead of once per subscriber:
  * with a hundred dashboards open, one anomaly costs one execution, not a hundred.
+ * Subscribers of the same operation get the very same result object, so whoever
+ * sends it can serialize it once too.
  *
  * Sharing is keyed on the event object, which the event bus hands to every
  * listener of a server, and is sound here because no resolver of a subscription
  * result depends on who asked (the context holds only the server's services).
  */
-export async function sharedSubscribe(args: ExecutionArgs): Promise<AsyncGenerator<ExecutionResult> | ExecutionResult> {
+export async function sharedSubscribe(args: ExecutionArgs): Promise<SharedEventStream | ExecutionResult> {
   const source = await createSourceEventStream(args);
   if (!isAsyncIterable(source)) return source;
   const operation = `${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}\u0000${print(args.document)}`;
-  return mapEvents(source[Symbol.asyncIterator](), (event) => executeOnce(event, operation, args));
+  return new SharedEventStream(source[Symbol.asyncIterator](), operation, args);
 }
 
 const executions = new WeakMap<object, Map<string, Result>>();
@@ -29,29 +32,69 @@ function executeOnce(event: unknown, operation: string, args: ExecutionArgs): Re
   return result;
 }
 
-/** Like graphql's own mapAsyncIterator: return() reaches the source at once, even while a next() is pending. */
-function mapEvents<T>(source: AsyncIterator<T>, fn: (value: T) => Result): AsyncGenerator<ExecutionResult> {
-  const done = async (): Promise<IteratorReturnResult<undefined>> => {
-    await source.return?.();
+/**
+ * A subscription's results. Pulled like graphql's own mapAsyncIterator (return()
+ * reaches the source at once, even while a next() is pending), or, when the source
+ * is an event-bus subscription, pushed: see pushTo().
+ */
+export class SharedEventStream implements AsyncGenerator<ExecutionResult> {
+  private readonly pushSource: BoundedSubscription<unknown> | undefined;
+
+  constructor(
+    private readonly source: AsyncIterator<unknown>,
+    private readonly operation: string,
+    private readonly args: ExecutionArgs,
+  ) {
+    this.pushSource = source instanceof BoundedSubscription ? source : undefined;
+  }
+
+  /** Whether pushTo() is available. */
+  get pushable(): boolean {
+    return this.pushSource !== undefined;
+  }
+
+  /**
+   * Push mode: each event is executed and handed to `deliver` synchronously as it
+   * is published, with no promise per event, while `ready()` says the subscriber can
+   * take one; otherwise events wait in the subscription's bounded buffer (the oldest
+   * dropped and counted) until resume().
+   */
+  pushTo(ready: () => boolean, deliver: (result: Result) => void): void {
+    if (!this.pushSource) throw new Error('This subscription can only be pulled');
+    this.pushSource.pushTo((event) => {
+      if (!ready()) return false;
+      deliver(executeOnce(event, this.operation, this.args));
+      return true;
+    });
+  }
+
+  /** Offers the events that waited while the subscriber was not ready. */
+  resume(): void {
+    this.pushSource?.resume();
+  }
+
+  async next(): Promise<IteratorResult<ExecutionResult>> {
+    const r = await this.source.next();
+    return r.done ? { done: true, value: undefined } : { done: false, value: await executeOnce(r.value, this.operation, this.args) };
+  }
+
+  async return(): Promise<IteratorReturnResult<undefined>> {
+    await this.source.return?.();
     return { done: true, value: undefined };
-  };
-  return {
-    async next() {
-      const r = await source.next();
-      return r.done ? { done: true, value: undefined } : { done: false, value: await fn(r.value) };
-    },
-    return: done,
-    async throw(err: unknown) {
-      await done();
-      throw err;
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-    async [Symbol.asyncDispose]() {
-      await done();
-    },
-  };
+  }
+
+  async throw(err: unknown): Promise<never> {
+    await this.return();
+    throw err;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.return();
+  }
 }
 
 function isAsyncIterable<T>(value: unknown): value is AsyncIterable<T> {

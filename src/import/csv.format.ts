@@ -1,8 +1,9 @@
 import { AppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-codes';
-import type { TrafficRecord } from '../records/traffic-record';
+import { RecordColumns } from '../traffic/record-columns';
 import { MAX_ATTRIBUTES, MAX_STRING, cellValue } from './cell';
-import type { Rejection, RowParser } from './row-parser';
+import { splitCsv } from './csv-fields';
+import { UNTERMINATED, type Rejection, type RowParser } from './row-parser';
 
 export interface CsvOptions {
   /** Ground truth: kept out of the features, stored as the record's label for metrics. */
@@ -23,10 +24,16 @@ export class CsvRowParser implements RowParser {
   readonly hasHeader = true;
   private names: string[] = [];
   private roles: Role[] = [];
+  /** Per header position, the batch column of an attribute (-1 for the others). */
+  private columns: number[] = [];
+  private labelColumn = -1;
+  private timeColumn = -1;
 
   constructor(private readonly options: CsvOptions = {}) {}
 
-  header(fields: string[]): void {
+  header(text: string): boolean {
+    const fields = splitCsv(text);
+    if (fields === undefined) return false;
     this.names = fields.map((f, i) => f.trim() || `column_${i + 1}`);
     const seen = new Set<string>();
     for (const n of this.names) {
@@ -42,37 +49,53 @@ export class CsvRowParser implements RowParser {
     if (this.roles.filter((r) => r === 'attribute').length > MAX_ATTRIBUTES) {
       throw badOption(`more than ${MAX_ATTRIBUTES} feature columns; drop some with --drop-columns`);
     }
+    return true;
   }
 
-  row(fields: string[], now: number): TrafficRecord | Rejection {
+  newBatch(capacity: number): RecordColumns {
+    const batch = new RecordColumns(capacity);
+    // Attributes first, in header order: the feature spec keeps a tabular profile's columns in file order.
+    this.columns = this.roles.map((role, i) => (role === 'attribute' ? batch.attribute(this.names[i]) : -1));
+    this.labelColumn = batch.field('label');
+    this.timeColumn = batch.field('timestamp');
+    return batch;
+  }
+
+  row(text: string, now: number, out: RecordColumns): Rejection | undefined {
+    const fields = splitCsv(text);
+    if (fields === undefined) return UNTERMINATED;
     if (fields.length !== this.names.length) {
       return { reason: `wrong number of fields (expected ${this.names.length})`, detail: `got ${fields.length}` };
     }
-    const attributes: Record<string, number | string> = {};
-    const record: TrafficRecord = { timestamp: now, attributes };
+    let timestamp = now;
     for (let i = 0; i < fields.length; i++) {
       const role = this.roles[i];
       if (role === 'drop') continue;
       if (role === 'label') {
         const label = fields[i].trim();
         if (label.length > MAX_STRING) return { reason: `label longer than ${MAX_STRING} characters` };
-        if (label !== '') record.label = label;
+        if (label !== '') out.setString(this.labelColumn, label);
         continue;
       }
       if (role === 'time') {
         const t = parseTime(fields[i]);
         if (t === undefined) return { reason: 'unreadable time', detail: JSON.stringify(fields[i]) };
-        record.timestamp = t;
+        timestamp = t;
         continue;
       }
       const v = cellValue(fields[i]);
       if (v === undefined) continue;
-      if (typeof v === 'string' && v.length > MAX_STRING) {
+      if (typeof v === 'number') {
+        out.setNumber(this.columns[i], v);
+        continue;
+      }
+      if (v.length > MAX_STRING) {
         return { reason: `value longer than ${MAX_STRING} characters`, detail: `column ${this.names[i]}` };
       }
-      attributes[this.names[i]] = v;
+      out.setString(this.columns[i], v);
     }
-    return record;
+    out.setNumber(this.timeColumn, timestamp);
+    return undefined;
   }
 }
 

@@ -1,7 +1,7 @@
 import { AppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-codes';
-import type { Profile, ProfileService } from '../profiles/profile.service';
-import type { TrafficRecord } from '../records/traffic-record';
+import type { Profile, ProfileRef, ProfileService } from '../profiles/profile.service';
+import type { RecordColumns } from '../traffic/record-columns';
 import type { TrafficRepository } from '../traffic/traffic.repository';
 import type { CsvOptions } from './csv.format';
 import { DATASET_FORMATS, DatasetReader, type DatasetFormat } from './dataset.reader';
@@ -11,11 +11,11 @@ export const IMPORT_FORMATS = DATASET_FORMATS;
 export type ImportFormat = DatasetFormat;
 
 export interface ImportOptions {
-  profile: string;
+  profile: ProfileRef;
   format: ImportFormat;
   file: string;
   csv?: CsvOptions;
-  /** Rows per INSERT statement. */
+  /** Rows per stored block. */
   batchSize?: number;
   onProgress?(progress: ImportProgress): void;
 }
@@ -57,7 +57,7 @@ export async function importDataset(deps: ImportDeps, opts: ImportOptions): Prom
   const profile = await tabularProfile(deps.profiles, opts.profile);
   const rows = new DatasetReader(opts);
   const writer = new BatchWriter(deps.traffic, profile.id);
-  for await (const batch of rows) {
+  for await (const batch of rows.batches()) {
     await writer.write(batch);
     // Once the whole file is read, only the report after the last INSERT has the final counts.
     const fraction = rows.fraction();
@@ -77,12 +77,12 @@ export async function importDataset(deps: ImportDeps, opts: ImportOptions): Prom
 }
 
 /** Imported rows are tabular; a profile of packets or flows would mix two record kinds in one model. */
-async function tabularProfile(profiles: ProfileService, name: string): Promise<Profile> {
-  const existing = await profiles.find(name);
-  if (!existing) return profiles.upsert({ name, kind: 'TABULAR' });
+async function tabularProfile(profiles: ProfileService, ref: ProfileRef): Promise<Profile> {
+  const existing = await profiles.find(ref);
+  if (!existing) return profiles.upsert(ref.site, { name: ref.name, kind: 'TABULAR' });
   if (existing.kind !== 'TABULAR') {
-    throw new AppError(ErrorCode.BAD_USER_INPUT, `Profile "${name}" holds ${existing.kind.toLowerCase()} records; import datasets into a tabular profile`, {
-      profile: name,
+    throw new AppError(ErrorCode.BAD_USER_INPUT, `Profile "${ref.name}" holds ${existing.kind.toLowerCase()} records; import datasets into a tabular profile`, {
+      profile: ref.name,
       kind: existing.kind,
     });
   }
@@ -100,10 +100,10 @@ class BatchWriter {
     private readonly profileId: string,
   ) {}
 
-  async write(records: TrafficRecord[]): Promise<void> {
+  async write(batch: RecordColumns): Promise<void> {
     if (this.error) throw this.error;
-    if (records.length === 0) return;
-    const p: Promise<void> = this.traffic.insertMany(this.profileId, records).then(
+    if (batch.rows === 0) return;
+    const p: Promise<void> = this.traffic.insertColumns(this.profileId, batch).then(
       (n) => {
         this.stored += n;
       },

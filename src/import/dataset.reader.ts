@@ -1,10 +1,10 @@
 import type { TrafficRecord } from '../records/traffic-record';
-import { splitCsv } from './csv-fields';
+import type { RecordColumns } from '../traffic/record-columns';
 import { CsvRowParser, type CsvOptions } from './csv.format';
 import { KddRowParser } from './kdd.format';
 import { readLines, type LineReader } from './line-reader';
 import { RejectionTally } from './rejection-tally';
-import { isRejection, type RowParser } from './row-parser';
+import { UNTERMINATED, type RowParser } from './row-parser';
 
 export const DATASET_FORMATS = ['csv', 'kdd'] as const;
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];
@@ -23,7 +23,8 @@ const MAX_RECORD_CHARS = 1 << 20;
 
 /**
  * A dataset file's valid rows as tabular records, in file order, batch by
- * batch (import stores them, score scores them). Malformed rows are tallied
+ * batch: column batches for import (no object per row), records for
+ * scoring. Malformed rows are tallied
  * with their reason and line and skipped; only a problem with the file as a
  * whole (unreadable, header not matching the options) throws, when
  * iteration starts. Read once.
@@ -44,57 +45,61 @@ export class DatasetReader implements AsyncIterable<TrafficRecord[]> {
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<TrafficRecord[]> {
-    // Opened here, not before: readline drops the lines it reads while nobody iterates yet.
+    for await (const batch of this.batches()) yield batch.toRecords();
+  }
+
+  async *batches(): AsyncGenerator<RecordColumns> {
+    // Opened when iteration starts: a reader never iterated holds no file open.
     const lines = await readLines(this.opts.file);
     this.lines = lines;
     const { parser, tally } = this;
     const batchSize = this.opts.batchSize ?? DEFAULT_BATCH;
     const now = Date.now();
-    let batch: TrafficRecord[] = [];
+    let batch: RecordColumns | undefined = parser.hasHeader ? undefined : parser.newBatch(batchSize);
     let lineNo = 0;
     let pending = '';
     let pendingLine = 0;
-    let headerSeen = !parser.hasHeader;
 
-    for await (const line of lines.lines) {
-      lineNo++;
-      const text = pending === '' ? line : `${pending}\n${line}`;
-      if (pending === '' && text.trim() === '') continue;
-      const fields = this.opts.format === 'csv' ? splitCsv(text) : text.split(',');
-      const first = pending === '' ? lineNo : pendingLine;
-      if (fields === undefined) {
-        if (text.length <= MAX_RECORD_CHARS) {
+    for await (const group of lines.lines) {
+      for (const line of group) {
+        lineNo++;
+        const text = pending === '' ? line : `${pending}\n${line}`;
+        if (pending === '' && text.trim() === '') continue;
+        const first = pending === '' ? lineNo : pendingLine;
+        // Until a batch exists, the row is the header (files with one).
+        const rejection = batch === undefined ? (parser.header(text) ? undefined : UNTERMINATED) : parser.row(text, now, batch);
+        if (rejection === UNTERMINATED && text.length <= MAX_RECORD_CHARS) {
           if (pending === '') pendingLine = lineNo;
           pending = text;
           continue;
         }
         pending = '';
+        if (batch === undefined) {
+          if (rejection) {
+            this.rowsRead++;
+            tally.add(rejection, first);
+          } else {
+            batch = parser.newBatch(batchSize);
+          }
+          continue;
+        }
         this.rowsRead++;
-        tally.add({ reason: 'unterminated quoted field' }, first);
-        continue;
-      }
-      pending = '';
-      if (!headerSeen) {
-        parser.header(fields);
-        headerSeen = true;
-        continue;
-      }
-      this.rowsRead++;
-      const parsed = parser.row(fields, now);
-      if (isRejection(parsed)) {
-        tally.add(parsed, first);
-        continue;
-      }
-      batch.push(parsed);
-      if (batch.length >= batchSize) {
-        yield batch;
-        batch = [];
+        if (rejection) {
+          batch.discardRow();
+          tally.add(rejection, first);
+          continue;
+        }
+        batch.endRow();
+        if (batch.rows >= batchSize) {
+          yield batch;
+          batch = parser.newBatch(batchSize);
+        }
       }
     }
     if (pending !== '') {
       this.rowsRead++;
-      tally.add({ reason: 'unterminated quoted field' }, pendingLine);
+      tally.add(UNTERMINATED, pendingLine);
     }
-    if (batch.length > 0) yield batch;
+    if (batch !== undefined && batch.rows > 0) yield batch;
   }
 }

@@ -1,5 +1,5 @@
-import type { TrafficRecord } from '../records/traffic-record';
-import { MAX_STRING } from './cell';
+import { RecordColumns } from '../traffic/record-columns';
+import { MAX_STRING, decimalAt } from './cell';
 import type { Rejection, RowParser } from './row-parser';
 
 /** The 41 connection features of KDD Cup '99 and NSL-KDD, in file order. */
@@ -13,35 +13,79 @@ export const KDD_FEATURES = [
   'dst_host_srv_serror_rate', 'dst_host_rerror_rate', 'dst_host_srv_rerror_rate',
 ] as const;
 
-const SYMBOLIC = new Set([1, 2, 3]);
 const LABEL = KDD_FEATURES.length;
+const SYMBOLIC = KDD_FEATURES.map((_, i) => i === 1 || i === 2 || i === 3);
+/** Column indexes of a batch from newBatch(): the 41 features in file order, then these. */
+const LABEL_COLUMN = LABEL;
+const TIME_COLUMN = LABEL + 1;
 /** KDD'99 rows end with the label; NSL-KDD adds a difficulty level after it, which is not a feature. */
-const FIELD_COUNTS = new Set([KDD_FEATURES.length + 1, KDD_FEATURES.length + 2]);
+const MIN_FIELDS = LABEL + 1;
+const MAX_FIELDS = LABEL + 2;
+const COMMA = 44;
 
-/** KDD Cup '99 / NSL-KDD: no header, 41 named features, then the label. */
+/**
+ * KDD Cup '99 / NSL-KDD: no header, 41 named features, then the label. A row is
+ * scanned in place (comma positions, then numbers read between them) rather
+ * than split: the 38 numeric cells never become strings.
+ */
 export class KddRowParser implements RowParser {
   readonly hasHeader = false;
+  private readonly numbers = new Float64Array(LABEL);
+  /** Start of every field, and one past the end of the last (as if a comma followed it); room for one field too many. */
+  private readonly starts = new Int32Array(MAX_FIELDS + 2);
 
-  header(): void {}
+  header(): boolean {
+    return true;
+  }
 
-  row(fields: string[], now: number): TrafficRecord | Rejection {
-    if (!FIELD_COUNTS.has(fields.length)) {
-      return { reason: `wrong number of fields (expected ${KDD_FEATURES.length + 1}, or ${KDD_FEATURES.length + 2} for NSL-KDD)`, detail: `got ${fields.length}` };
+  newBatch(capacity: number): RecordColumns {
+    const batch = new RecordColumns(capacity);
+    for (const name of KDD_FEATURES) batch.attribute(name);
+    batch.field('label');
+    batch.field('timestamp');
+    return batch;
+  }
+
+  row(text: string, now: number, out: RecordColumns): Rejection | undefined {
+    const fields = this.scan(text);
+    if (fields < MIN_FIELDS || fields > MAX_FIELDS) {
+      return { reason: `wrong number of fields (expected ${MIN_FIELDS}, or ${MAX_FIELDS} for NSL-KDD)`, detail: `got ${text.split(',').length}` };
     }
-    const attributes: Record<string, number | string> = {};
+    const { numbers, starts } = this;
+    // Everything is checked before the first cell is written.
     for (let i = 0; i < LABEL; i++) {
-      const raw = fields[i];
-      if (SYMBOLIC.has(i)) {
-        if (raw === '' || raw.length > MAX_STRING) return { reason: `bad ${KDD_FEATURES[i]}`, detail: JSON.stringify(raw) };
-        attributes[KDD_FEATURES[i]] = raw;
+      const from = starts[i];
+      const to = starts[i + 1] - 1;
+      if (SYMBOLIC[i]) {
+        if (to === from || to - from > MAX_STRING) return { reason: `bad ${KDD_FEATURES[i]}`, detail: JSON.stringify(text.slice(from, to)) };
         continue;
       }
-      const n = raw === '' ? NaN : Number(raw);
-      if (!Number.isFinite(n)) return { reason: `${KDD_FEATURES[i]} is not a number`, detail: JSON.stringify(raw) };
-      attributes[KDD_FEATURES[i]] = n;
+      const n = decimalAt(text, from, to);
+      if (!Number.isFinite(n)) return { reason: `${KDD_FEATURES[i]} is not a number`, detail: JSON.stringify(text.slice(from, to)) };
+      numbers[i] = n;
     }
-    const label = fields[LABEL].trim();
+    const label = text.slice(starts[LABEL], starts[LABEL + 1] - 1).trim();
     if (label === '' || label.length > MAX_STRING) return { reason: 'missing or bad label', detail: JSON.stringify(label) };
-    return { timestamp: now, attributes, label };
+    for (let i = 0; i < LABEL; i++) {
+      if (SYMBOLIC[i]) out.setString(i, text.slice(starts[i], starts[i + 1] - 1));
+      else out.setNumber(i, numbers[i]);
+    }
+    out.setString(LABEL_COLUMN, label);
+    out.setNumber(TIME_COLUMN, now);
+    return undefined;
+  }
+
+  /** Records where each field starts; returns the number of fields, or MAX_FIELDS + 1 for more. */
+  private scan(text: string): number {
+    const starts = this.starts;
+    let fields = 1;
+    starts[0] = 0;
+    for (let i = 0; i < text.length; i++) {
+      if (text.charCodeAt(i) !== COMMA) continue;
+      if (fields > MAX_FIELDS) return fields;
+      starts[fields++] = i + 1;
+    }
+    starts[fields] = text.length + 1;
+    return fields;
   }
 }

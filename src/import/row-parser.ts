@@ -1,4 +1,4 @@
-import type { TrafficRecord } from '../records/traffic-record';
+import type { RecordColumns } from '../traffic/record-columns';
 
 /** Why a row was skipped: `reason` groups rows in the summary, `detail` is this row's particulars. */
 export interface Rejection {
@@ -6,15 +6,22 @@ export interface Rejection {
   detail?: string;
 }
 
-/** Turns the fields of one data row into a tabular record, or says why not. */
+/** From row(): the text ends inside a quoted field, so the next line belongs to the same row. */
+export const UNTERMINATED: Rejection = Object.freeze({ reason: 'unterminated quoted field' });
+
+/**
+ * Turns the text of one data row into a tabular record, written straight
+ * into a column batch: an import never builds one object per row. The parser
+ * owns its line syntax (KDD rows are scanned in place, CSV rows split with
+ * quoting).
+ */
 export interface RowParser {
   /** Whether the first row names the columns. */
   readonly hasHeader: boolean;
-  /** Called with the header row; throws BAD_USER_INPUT when the options do not fit the file. */
-  header(fields: string[]): void;
-  row(fields: string[], timestamp: number): TrafficRecord | Rejection;
-}
-
-export function isRejection(r: TrafficRecord | Rejection): r is Rejection {
-  return typeof (r as Rejection).reason === 'string';
+  /** Reads the header row; false while a quoted field is still open. Throws BAD_USER_INPUT when the options do not fit the file. */
+  header(text: string): boolean;
+  /** An empty batch holding this parser's columns at the indexes row() writes to (after header()). */
+  newBatch(capacity: number): RecordColumns;
+  /** Writes the row into the batch's current row, or says why it is skipped (the caller then discards what was written). */
+  row(text: string, timestamp: number, out: RecordColumns): Rejection | undefined;
 }

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-codes';
-import type { BackendOptions, JobBackend, JobHandlers } from './job-backend';
+import type { BackendOptions, JobBackend, JobHandlers, QueueCounts } from './job-backend';
 import { AttemptFailedError, WorkerShutdownError } from './job-errors';
 
 export const TRAINING_QUEUE = 'training';
@@ -95,6 +95,11 @@ export class BullMqBackend implements JobBackend {
 
   async workerCount(): Promise<number> {
     return withQueueTimeout(this.queue.getWorkersCount());
+  }
+
+  async counts(): Promise<QueueCounts> {
+    const c = await withQueueTimeout(this.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed'));
+    return { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, delayed: c.delayed ?? 0 };
   }
 
   async close(): Promise<void> {

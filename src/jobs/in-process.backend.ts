@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { BackendOptions, JobBackend, JobHandlers } from './job-backend';
+import type { BackendOptions, JobBackend, JobHandlers, QueueCounts } from './job-backend';
 import { AttemptFailedError, WorkerShutdownError } from './job-errors';
 
 /** How long a job waits before trying again to claim its profile's slot. */
@@ -65,6 +65,10 @@ export class InProcessBackend implements JobBackend {
 
   async workerCount(): Promise<number> {
     return this.concurrency;
+  }
+
+  async counts(): Promise<QueueCounts> {
+    return { waiting: this.pending.length, active: this.running.size, delayed: this.waiting.size };
   }
 
   async close(): Promise<void> {

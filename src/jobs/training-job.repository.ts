@@ -4,11 +4,12 @@ import { ErrorCode } from '../errors/error-codes';
 import { JobCancelledError } from './job-errors';
 import type { TrainingRequest } from './training-request';
 
-export type TrainingJobRow = TrainingJob & { profile: { name: string } };
+export type TrainingJobRow = TrainingJob & { profile: { name: string; site: { name: string } } };
 
 /** JSON-safe picture of a job: what events carry and GraphQL shows. */
 export interface TrainingJobView {
   id: string;
+  site: string;
   profile: string;
   state: JobState;
   progress: number;
@@ -26,13 +27,14 @@ export type StartResult = { started: TrainingJobRow } | { blockedBy: string } | 
 export const TERMINAL_STATES: readonly JobState[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
 const UNFINISHED: JobState[] = ['QUEUED', 'ACTIVE'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const WITH_PROFILE = { profile: { select: { name: true } } } as const;
+const WITH_PROFILE = { profile: { select: { name: true, site: { select: { name: true } } } } } as const;
 /** Saving large model states inside the completion transaction can take a while. */
 const COMMIT_TIMEOUT_MS = 120_000;
 
 export function toJobView(row: TrainingJobRow): TrainingJobView {
   return {
     id: row.id,
+    site: row.profile.site.name,
     profile: row.profile.name,
     state: row.state,
     progress: row.progress,

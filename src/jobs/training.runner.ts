@@ -86,7 +86,7 @@ export class TrainingRunner {
       );
       await progress.flush();
       const done = await jobs.complete(job.id, (tx) => models.saveAndActivate(job.profileId, trained, job.id, tx));
-      announceActivation(events, cache, job.profile.name, done.models);
+      announceActivation(events, cache, { site: job.profile.site.name, name: job.profile.name }, done.models);
       publishJob(events, toJobView(done.job));
       this.deps.logger.info({ jobId: job.id, models: done.job.modelIds }, 'training job completed');
     } finally {

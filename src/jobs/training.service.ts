@@ -7,7 +7,7 @@ import { AppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-codes';
 import type { EventBus } from '../events/pubsub';
 import type { ModelRepository } from '../models/model.repository';
-import type { ProfileService } from '../profiles/profile.service';
+import { parseProfileKey, profileKey, type ProfileRef, type ProfileService } from '../profiles/profile.service';
 import { BullMqBackend } from './bullmq.backend';
 import { InProcessBackend } from './in-process.backend';
 import type { JobBackend, JobHandlers } from './job-backend';
@@ -68,7 +68,7 @@ export class TrainingService {
     });
     const handlers: JobHandlers = {
       runner,
-      createScheduledJob: async (profile) => (await this.store(profile, {})).id,
+      createScheduledJob: async (key) => (await this.store(parseProfileKey(key), {})).id,
       orphaned: async (jobId, reason) => {
         const row = await this.jobs.fail(jobId, reason);
         if (row) publishJob(deps.events, toJobView(row));
@@ -89,7 +89,7 @@ export class TrainingService {
   }
 
   /** Stores and queues a job. Throws QUEUE_UNAVAILABLE (and records the job FAILED) when it cannot be queued. */
-  async submit(profile: string, input: TrainingInput, source?: TrainingSource): Promise<TrainingJobRow> {
+  async submit(profile: ProfileRef, input: TrainingInput, source?: TrainingSource): Promise<TrainingJobRow> {
     const row = await this.store(profile, input, source);
     try {
       await this.backend.enqueue(row.id);
@@ -101,17 +101,22 @@ export class TrainingService {
     return row;
   }
 
-  get(id: string): Promise<TrainingJobRow> {
-    return this.jobs.get(id);
+  /** With `site`, another site's job is "not found". */
+  async get(id: string, site?: string): Promise<TrainingJobRow> {
+    const row = await this.jobs.get(id);
+    if (site !== undefined && row.profile.site.name !== site) {
+      throw new AppError(ErrorCode.JOB_NOT_FOUND, `No training job ${id}`, { id });
+    }
+    return row;
   }
 
-  async list(profile: string, first: number, after?: string) {
+  async list(profile: ProfileRef, first: number, after?: string) {
     return this.jobs.list((await this.deps.profiles.get(profile)).id, first, after);
   }
 
   /** A queued job never starts; a running one stops within a second and leaves the active models alone. */
-  async cancel(id: string): Promise<TrainingJobRow> {
-    const row = await this.jobs.get(id);
+  async cancel(id: string, site?: string): Promise<TrainingJobRow> {
+    const row = await this.get(id, site);
     const cancelled = TERMINAL_STATES.includes(row.state) ? undefined : await this.jobs.cancel(id);
     if (!cancelled) {
       const now = await this.jobs.get(id);
@@ -123,11 +128,18 @@ export class TrainingService {
   }
 
   /** Roll back or forward: the model becomes the active version of its detector. */
-  async activateModel(id: string): Promise<{ model: Model; profile: string }> {
+  async activateModel(id: string, site: string): Promise<{ model: Model; profile: string }> {
+    const target = await this.deps.models.byId(id);
+    const ref = await this.profileRefOf(target.profileId);
+    if (ref.site !== site) throw new AppError(ErrorCode.MODEL_NOT_FOUND, `No model ${id}`, { id });
     const model = await this.deps.models.activate(id);
-    const profile = await this.deps.prisma.profile.findUniqueOrThrow({ where: { id: model.profileId }, select: { name: true } });
-    announceActivation(this.deps.events, this.deps.cache, profile.name, [model]);
-    return { model, profile: profile.name };
+    announceActivation(this.deps.events, this.deps.cache, ref, [model]);
+    return { model, profile: ref.name };
+  }
+
+  private async profileRefOf(profileId: string): Promise<ProfileRef> {
+    const p = await this.deps.prisma.profile.findUniqueOrThrow({ where: { id: profileId }, select: { name: true, site: { select: { name: true } } } });
+    return { site: p.site.name, name: p.name };
   }
 
   /**
@@ -177,8 +189,8 @@ export class TrainingService {
     await this.backend.close();
   }
 
-  private async store(profileName: string, input: TrainingInput, source?: TrainingSource): Promise<TrainingJobRow> {
-    const profile = await this.deps.profiles.get(profileName);
+  private async store(ref: ProfileRef, input: TrainingInput, source?: TrainingSource): Promise<TrainingJobRow> {
+    const profile = await this.deps.profiles.get(ref);
     const request = resolveTrainingRequest(profile, input, this.deps.registry, source);
     const row = await this.jobs.create(profile.id, request);
     publishJob(this.deps.events, toJobView(row));
@@ -187,18 +199,16 @@ export class TrainingService {
 
   /** Profile changes are announced as MODELS_CHANGED; each one may have changed `retrainEvery`. */
   private async syncSchedules(): Promise<void> {
-    const sync = async (name: string) => {
-      const profile = await this.deps.profiles.find(name);
-      await this.backend.schedule(name, profile?.retrainEvery ? profile.retrainEvery * 1000 : null);
+    const sync = async (ref: ProfileRef) => {
+      const profile = await this.deps.profiles.find(ref);
+      await this.backend.schedule(profileKey(ref), profile?.retrainEvery ? profile.retrainEvery * 1000 : null);
     };
-    for (const p of await this.deps.profiles.list()) {
-      await sync(p.name).catch((err: unknown) => this.deps.logger.warn({ err, profile: p.name }, 'could not schedule retraining'));
-    }
+    const syncLogged = (ref: ProfileRef) =>
+      sync(ref).catch((err: unknown) => this.deps.logger.warn({ err, profile: profileKey(ref) }, 'could not schedule retraining'));
+    for (const ref of await this.deps.profiles.listAll()) await syncLogged(ref);
     const changes = this.deps.events.subscribe('MODELS_CHANGED');
     void (async () => {
-      for await (const { profile } of changes) {
-        await sync(profile).catch((err: unknown) => this.deps.logger.warn({ err, profile }, 'could not schedule retraining'));
-      }
+      for await (const { site, profile } of changes) await syncLogged({ site, name: profile });
     })();
     this.stopWatchingProfiles = () => changes.return();
   }

@@ -8,6 +8,24 @@ export type { Profile };
 
 export const DEFAULT_SITE = 'default';
 export const DEFAULT_PROFILE = 'default';
+
+/** Profile names are unique within a site; every lookup names both. */
+export interface ProfileRef {
+  site: string;
+  name: string;
+}
+
+export const DEFAULT_PROFILE_REF: ProfileRef = { site: DEFAULT_SITE, name: DEFAULT_PROFILE };
+
+/** One string per profile, for maps and schedules ("/" cannot appear in a site or profile name). */
+export function profileKey(ref: ProfileRef): string {
+  return `${ref.site}/${ref.name}`;
+}
+
+export function parseProfileKey(key: string): ProfileRef {
+  const slash = key.indexOf('/');
+  return { site: key.slice(0, slash), name: key.slice(slash + 1) };
+}
 /**
  * What a new profile enables, by record kind, as `npm run eval` measured it
  * (README, "Detection quality"): tabular rows get the HBOS + isolation-forest
@@ -42,7 +60,8 @@ interface ProfileData {
   detectors?: Prisma.InputJsonValue;
 }
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+/** Profile and site names: safe in URLs, logs and `profileKey`. */
+export const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 export function profileDetectors(profile: Profile): DetectorConfig[] {
   return profile.detectors as unknown as DetectorConfig[];
@@ -68,23 +87,36 @@ export class ProfileService {
     });
   }
 
-  list(): Promise<Profile[]> {
-    return this.prisma.profile.findMany({ where: { site: { name: DEFAULT_SITE } }, orderBy: { name: 'asc' } });
+  list(site: string): Promise<Profile[]> {
+    return this.prisma.profile.findMany({ where: { site: { name: site } }, orderBy: { name: 'asc' } });
   }
 
-  find(name: string): Promise<Profile | null> {
-    return this.prisma.profile.findFirst({ where: { name, site: { name: DEFAULT_SITE } } });
+  /** Every site's profiles, for server-wide work (retraining schedules). */
+  async listAll(): Promise<ProfileRef[]> {
+    const rows = await this.prisma.profile.findMany({ select: { name: true, site: { select: { name: true } } } });
+    return rows.map((r) => ({ site: r.site.name, name: r.name }));
   }
 
-  async get(name: string): Promise<Profile> {
-    const profile = await this.find(name);
-    if (!profile) throw new AppError(ErrorCode.PROFILE_NOT_FOUND, `No profile named "${name}"`, { profile: name });
+  find(ref: ProfileRef): Promise<Profile | null> {
+    return this.prisma.profile.findFirst({ where: { name: ref.name, site: { name: ref.site } } });
+  }
+
+  /** Another site's profile is "not found": callers never learn what other sites hold. */
+  async get(ref: ProfileRef): Promise<Profile> {
+    const profile = await this.find(ref);
+    if (!profile) throw new AppError(ErrorCode.PROFILE_NOT_FOUND, `No profile named "${ref.name}"`, { profile: ref.name });
     return profile;
   }
 
-  async upsert(input: ProfileInput): Promise<Profile> {
+  async siteOf(profileId: string): Promise<string> {
+    const row = await this.prisma.profile.findUnique({ where: { id: profileId }, select: { site: { select: { name: true } } } });
+    return row?.site.name ?? '';
+  }
+
+  async upsert(siteName: string, input: ProfileInput): Promise<Profile> {
     const data = this.validate(input);
-    const site = await this.prisma.site.upsert({ where: { name: DEFAULT_SITE }, update: {}, create: { name: DEFAULT_SITE } });
+    const site = await this.prisma.site.findUnique({ where: { name: siteName } });
+    if (!site) throw new AppError(ErrorCode.SITE_NOT_FOUND, `No site named "${siteName}"`, { site: siteName });
     return this.prisma.profile.upsert({
       where: { siteId_name: { siteId: site.id, name: input.name } },
       update: data,
@@ -92,11 +124,11 @@ export class ProfileService {
     });
   }
 
-  async delete(name: string): Promise<boolean> {
-    if (name === DEFAULT_PROFILE) {
-      throw new AppError(ErrorCode.CONFLICT, 'The default profile serves the REST API and cannot be deleted', { profile: name });
+  async delete(ref: ProfileRef): Promise<boolean> {
+    if (ref.site === DEFAULT_SITE && ref.name === DEFAULT_PROFILE) {
+      throw new AppError(ErrorCode.CONFLICT, 'The default profile serves the REST API and cannot be deleted', { profile: ref.name });
     }
-    const profile = await this.get(name);
+    const profile = await this.get(ref);
     await this.prisma.profile.delete({ where: { id: profile.id } });
     return true;
   }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
+import { scopeChecker } from './auth-checker';
 import { AnomalyResolver } from './resolvers/anomaly.resolver';
 import { AnomalyStatsResolver } from './resolvers/anomaly-stats.resolver';
 import { CaptureResolver } from './resolvers/capture.resolver';
@@ -8,6 +9,7 @@ import { DetectorResolver } from './resolvers/detector.resolver';
 import { ModelResolver } from './resolvers/model.resolver';
 import { PredictResolver } from './resolvers/predict.resolver';
 import { ProfileResolver } from './resolvers/profile.resolver';
+import { SiteResolver } from './resolvers/site.resolver';
 import { SubscriptionResolver } from './resolvers/subscription.resolver';
 import { TrainingResolver } from './resolvers/training.resolver';
 
@@ -23,6 +25,7 @@ export const resolvers = [
   SubscriptionResolver,
   TrainingResolver,
   CaptureResolver,
+  SiteResolver,
 ] as const;
 
 /**
@@ -46,5 +49,6 @@ export function buildAppSchema(emit = false): Promise<GraphQLSchema> {
     emitSchemaFile: emit ? { path: SCHEMA_FILE, sortedSchema: false } : false,
     validate: false,
     pubSub: NO_GLOBAL_PUBSUB,
+    authChecker: scopeChecker,
   });
 }

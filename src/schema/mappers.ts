@@ -10,7 +10,7 @@ import type { FeatureExplanationType } from './types/explanation.type';
 import type { ModelType } from './types/model.type';
 import { RecordKindEnum, type ProfileType } from './types/profile.type';
 
-export function toProfileType(p: Profile, site = 'default'): ProfileType {
+export function toProfileType(p: Profile, site: string): ProfileType {
   return {
     name: p.name,
     site,
@@ -43,7 +43,7 @@ export function toModelType(m: Model, profile: string): ModelType {
 export function toAnomalyType(a: AnomalyRow): AnomalyType {
   const record = a.record as TrafficRecord;
   return {
-    id: String(a.id),
+    id: a.uid,
     profile: a.profile.name,
     time: a.time,
     score: a.score,

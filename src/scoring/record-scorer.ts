@@ -1,11 +1,12 @@
 import type { DetectionService } from '../detection/detection.service';
 import type { Prediction } from '../detection/prediction';
+import type { ProfileRef } from '../profiles/profile.service';
 import type { TrafficRecord } from '../records/traffic-record';
 import { scoreLine } from './score-line';
 import { StartOrderedLines, type TextSink } from './start-ordered-lines';
 
 export interface ScoreOptions {
-  profile: string;
+  profile: ProfileRef;
   batches: AsyncIterable<TrafficRecord[]>;
   /** Where the JSON lines go. */
   sink: TextSink;
@@ -72,7 +73,7 @@ export async function scoreRecords(detection: DetectionService, opts: ScoreOptio
   const inFlight: Promise<Prediction[]>[] = [];
   try {
     for await (const batch of opts.batches) {
-      const scoring = detection.detect(opts.profile, batch);
+      const scoring = detection.detect(opts.profile, batch, 'import');
       // Awaited below in order; this keeps a failure from going unobserved while an earlier batch is awaited.
       scoring.catch(() => undefined);
       inFlight.push(scoring);

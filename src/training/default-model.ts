@@ -1,7 +1,7 @@
 import type { Services } from '../app/services';
 import { isAppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-codes';
-import { DEFAULT_PROFILE } from '../profiles/profile.service';
+import { DEFAULT_PROFILE, DEFAULT_PROFILE_REF } from '../profiles/profile.service';
 
 export const DEFAULT_SAMPLE_SIZE = 20_000;
 export const DEFAULT_SEED = 42;
@@ -20,7 +20,7 @@ export async function ensureDefaultModel(services: Services, wait: boolean): Pro
   if (!jobId) {
     try {
       const source = { type: 'sample', seed: DEFAULT_SEED, count: DEFAULT_SAMPLE_SIZE } as const;
-      jobId = (await services.training.submit(DEFAULT_PROFILE, { seed: DEFAULT_SEED }, source)).id;
+      jobId = (await services.training.submit(DEFAULT_PROFILE_REF, { seed: DEFAULT_SEED }, source)).id;
     } catch (err) {
       // Detection of other profiles must not depend on Redis being up at start-up.
       if (!isAppError(err) || err.code !== ErrorCode.QUEUE_UNAVAILABLE) throw err;

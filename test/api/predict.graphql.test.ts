@@ -39,7 +39,8 @@ describe('GraphQL predict', () => {
     expect(n.isAnomaly).toBe(false);
     expect(n.anomalyId).toBeNull();
     expect(a.isAnomaly).toBe(true);
-    expect(a.anomalyId).toMatch(/^\d+$/);
+    // Made at detection time (not by the database), so it is the same in the answer, the live event and `anomalies`.
+    expect(a.anomalyId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(a.score).toBeGreaterThan(n.score);
     expect(a.detectors.map((d) => d.name).sort()).toEqual(['isolation-forest', 'knn-distance']);
     expect(a.modelVersion).toMatch(/isolation-forest@\d+/);

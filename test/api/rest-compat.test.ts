@@ -12,7 +12,7 @@ describe('seed-compatible REST API', () => {
   afterAll(() => server?.close());
 
   const post = (body: string, contentType = 'application/json') =>
-    fetch(`${server.url}/predict`, { method: 'POST', headers: { 'content-type': contentType }, body });
+    fetch(`${server.url}/predict`, { method: 'POST', headers: { 'content-type': contentType, ...server.authHeaders() }, body });
 
   it('GET / answers with a JSON welcome naming the API and dashboard', async () => {
     const res = await fetch(`${server.url}/`);

@@ -1,7 +1,15 @@
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/test-server';
 import { until } from '../live/helpers/live-client';
-import { browserAvailable, buildTestAssets, launchChromium, screenshot, watchForeignRequests } from './helpers/browser';
+import {
+  browserAvailable,
+  buildTestAssets,
+  dashboardLink,
+  launchChromium,
+  screenshot,
+  storedApiKey,
+  watchForeignRequests,
+} from './helpers/browser';
 
 const PREDICT = `mutation($records: [TrafficRecordInput!]!) { predict(records: $records) { isAnomaly anomalyId } }`;
 const attack = { srcIp: '203.0.113.99', destIp: '192.168.0.7', srcPort: 31337, destPort: 4444, protocol: 'TCP', packetSize: 65000 };
@@ -34,14 +42,115 @@ const attack = { srcIp: '203.0.113.99', destIp: '192.168.0.7', srcPort: 31337, d
     expect(foreign).toEqual([]);
   });
 
-  /** Opens the dashboard and waits until its live subscriptions are registered on the server. */
-  async function openDashboard(query = ''): Promise<void> {
+  /**
+   * Opens the dashboard through a sign-in link with the admin key and waits until
+   * its live subscriptions are registered on the server.
+   */
+  async function openDashboard(query = '', key = server.adminKey): Promise<void> {
     const before = server.services.events.stats().active;
-    await page.goto(`${server.url}/dashboard${query}`);
+    await page.goto(dashboardLink(server.url, key, query));
     await page.locator('[data-testid=connection][data-state=live]').waitFor();
+    // The key went from the address to storage.
+    expect(page.url()).not.toContain('key=');
+    await expect(storedApiKey(page)).resolves.toBe(key);
     // The anomaly feed and the models panel each hold one subscription.
     await until(() => server.services.events.stats().active >= before + 2, 'the dashboard subscriptions');
   }
+
+  /** Every WebSocket the page opens and every GraphQL request body it sends. */
+  function watchTraffic(): { sockets: string[]; graphql: string[] } {
+    const seen = { sockets: [] as string[], graphql: [] as string[] };
+    page.on('websocket', (ws) => seen.sockets.push(ws.url()));
+    page.on('request', (req) => {
+      if (new URL(req.url()).pathname === '/graphql' && req.method() === 'POST') seen.graphql.push(req.postData() ?? '');
+    });
+    return seen;
+  }
+
+  it('asks for a key, signs in with the typed admin key, shows the site, and signs out', async () => {
+    const traffic = watchTraffic();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${server.url}/dashboard`);
+    const panel = page.getByTestId('sign-in');
+    await panel.waitFor();
+    const input = panel.getByLabel('API key');
+    await expect(input.getAttribute('type')).resolves.toBe('password');
+    // Nothing but the question "who am I?" went to the server, and no socket was opened.
+    expect(traffic.sockets).toEqual([]);
+    expect(traffic.graphql.length).toBeGreaterThan(0);
+    expect(traffic.graphql.every((body) => body.includes('viewer'))).toBe(true);
+    await expect(page.getByTestId('anomaly-feed').count()).resolves.toBe(0);
+    await screenshot(page, 'dashboard-sign-in-phone.png');
+
+    await input.pressSequentially(server.adminKey);
+    const before = server.services.events.stats().active;
+    await panel.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('[data-testid=connection][data-state=live]').waitFor();
+    await until(() => server.services.events.stats().active >= before + 2, 'the dashboard subscriptions');
+    await expect(page.getByTestId('site').innerText()).resolves.toMatch(/\bdefault\b/);
+    await expect(storedApiKey(page)).resolves.toBe(server.adminKey);
+    await page.getByTestId('profile-form').waitFor();
+    await expect(page.locator('[role=alert]').count()).resolves.toBe(0);
+    await screenshot(page, 'dashboard-signed-in-phone.png');
+
+    // The key is kept: a reload goes straight to the dashboard.
+    await page.reload();
+    await page.locator('[data-testid=connection][data-state=live]').waitFor();
+    await expect(page.getByTestId('sign-in').count()).resolves.toBe(0);
+
+    const live = server.services.events.stats().active;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByTestId('sign-in').waitFor();
+    await expect(storedApiKey(page)).resolves.toBeNull();
+    await expect(page.getByTestId('anomaly-feed').count()).resolves.toBe(0);
+    // Signing out ends the page's subscriptions too.
+    await until(() => server.services.events.stats().active <= live - 2, 'the subscriptions to end');
+  });
+
+  it('shows a wrong key inline, keeps nothing and loads nothing else', async () => {
+    const traffic = watchTraffic();
+    await page.goto(`${server.url}/dashboard`);
+    const panel = page.getByTestId('sign-in');
+    const input = panel.getByLabel('API key');
+    await input.fill('nsk_this-key-does-not-exist');
+    await panel.getByRole('button', { name: 'Sign in' }).click();
+    await panel.locator('[role=alert]', { hasText: /not valid|unknown|revoked/i }).waitFor();
+    await expect(input.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(storedApiKey(page)).resolves.toBeNull();
+    await expect(page.locator('[role=alert]').count()).resolves.toBe(1);
+    await expect(page.locator('[data-testid=anomaly-feed], [data-testid=profile-form], [data-testid=profile-select]').count()).resolves.toBe(0);
+    expect(traffic.sockets).toEqual([]);
+    expect(traffic.graphql.every((body) => body.includes('viewer'))).toBe(true);
+    await screenshot(page, 'dashboard-sign-in-error.png');
+
+    // A wrong key in a link is dropped from the address and from storage, and the panel says why.
+    await page.goto('about:blank');
+    await page.goto(dashboardLink(server.url, 'nsk_wrong-key-in-a-link'));
+    await page.getByTestId('sign-in').getByText(/refused/).waitFor();
+    expect(page.url()).not.toContain('key=');
+    await expect(storedApiKey(page)).resolves.toBeNull();
+    expect(traffic.sockets).toEqual([]);
+  });
+
+  it('shows FORBIDDEN for a read-only key, and the sign-in panel again once that key is revoked', async () => {
+    const created = await server.graphql<{ createApiKey: { id: string; key: string } }>(
+      'mutation { createApiKey(site: "default", scopes: [READ], name: "browser read-only") { id key } }',
+    );
+    expect(created.errors).toBeUndefined();
+    const { id, key } = created.data!.createApiKey;
+    await openDashboard('', key);
+    await expect(page.getByTestId('site').innerText()).resolves.toMatch(/\bdefault\b/);
+
+    const form = page.getByTestId('profile-form');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.locator('[role=alert]', { hasText: /write/ }).waitFor();
+
+    expect((await server.graphql('mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id })).errors).toBeUndefined();
+    // The next request the page makes is refused: the page asks for a key again and forgets the old one.
+    await page.locator('.feed select').selectOption('0.9');
+    await page.getByTestId('sign-in').getByText(/refused/).waitFor();
+    await expect(storedApiKey(page)).resolves.toBeNull();
+  });
 
   it('shows an anomaly sent with predict within 2 s, with its score, hosts, ports and explanation', async () => {
     await openDashboard();
@@ -139,5 +248,31 @@ const attack = { srcIp: '203.0.113.99', destIp: '192.168.0.7', srcPort: 31337, d
     const api = await fetch(server.url);
     expect(api.headers.get('content-type')).toMatch(/json/);
     expect(await api.json()).toMatchObject({ dashboard: '/dashboard', graphql: '/graphql' });
+  });
+
+  it('with AUTH=off works without a key and never asks for one', async () => {
+    const open = await startTestServer('dashboard-open', { ASSETS_DIR: assets.dir, AUTH: 'off' });
+    try {
+      const own = await browser.newPage({ viewport: { width: 390, height: 844 } });
+      own.setDefaultTimeout(15_000);
+      const requests = watchForeignRequests(own, open.url);
+      try {
+        await own.goto(`${open.url}/dashboard`);
+        await own.locator('[data-testid=connection][data-state=live]').waitFor();
+        await expect(own.getByTestId('site').innerText()).resolves.toMatch(/\bdefault\b/);
+        await expect(own.getByRole('button', { name: 'Sign out' }).count()).resolves.toBe(0);
+        await until(() => open.services.events.stats().active >= 2, 'the dashboard subscriptions');
+
+        const res = await fetch(`${open.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: PREDICT, variables: { records: [attack] } }) });
+        const body = (await res.json()) as { data: { predict: { anomalyId: string }[] } };
+        await own.locator(`[data-testid=anomaly-row][data-id="${body.data.predict[0].anomalyId}"]`).waitFor({ timeout: 2_000 });
+        await expect(own.getByTestId('sign-in').count()).resolves.toBe(0);
+        expect(requests).toEqual([]);
+      } finally {
+        await own.close();
+      }
+    } finally {
+      await open.close();
+    }
   });
 });

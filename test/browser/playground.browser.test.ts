@@ -1,7 +1,15 @@
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/test-server';
 import { until } from '../live/helpers/live-client';
-import { browserAvailable, buildTestAssets, launchChromium, screenshot, watchForeignRequests } from './helpers/browser';
+import {
+  browserAvailable,
+  buildTestAssets,
+  dashboardLink,
+  launchChromium,
+  screenshot,
+  storedApiKey,
+  watchForeignRequests,
+} from './helpers/browser';
 
 const PREDICT = `mutation($records: [TrafficRecordInput!]!) { predict(records: $records) { anomalyId } }`;
 const attack = { srcIp: '203.0.113.42', destIp: '192.168.0.9', srcPort: 31337, destPort: 4444, protocol: 'TCP', packetSize: 65000 };
@@ -20,7 +28,11 @@ const attack = { srcIp: '203.0.113.42', destIp: '192.168.0.9', srcPort: 31337, d
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.setDefaultTimeout(15_000);
     foreign = watchForeignRequests(page, server.url);
+    // Signed in on the dashboard (through a sign-in link): the playground uses the same stored key.
+    await page.goto(dashboardLink(server.url, server.adminKey));
+    await page.getByTestId('site').waitFor();
     await page.goto(`${server.url}/graphql`);
+    await expect(storedApiKey(page)).resolves.toBe(server.adminKey);
     await page.locator('.graphiql-query-editor .CodeMirror').waitFor();
   }, 120_000);
   afterAll(async () => {
@@ -44,9 +56,15 @@ const attack = { srcIp: '203.0.113.42', destIp: '192.168.0.9', srcPort: 31337, d
 
   const response = () => page.locator('.graphiql-response');
 
-  it('is served to a browser at /graphql from the server itself, while API clients still get GraphQL', async () => {
-    const api = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { 'apollo-require-preflight': '1' } });
+  it('is served to a browser at /graphql from the server itself without a key, while API clients still get GraphQL', async () => {
+    const url = `${server.url}/graphql?query=${encodeURIComponent('{ __typename }')}`;
+    const api = await fetch(url, { headers: { 'apollo-require-preflight': '1', ...server.authHeaders() } });
     expect(await api.json()).toEqual({ data: { __typename: 'Query' } });
+    const anonymous = await fetch(url, { headers: { 'apollo-require-preflight': '1' } });
+    expect(anonymous.status).toBe(401);
+    expect(((await anonymous.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    const html = await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(html.status).toBe(200);
     expect(await page.title()).toMatch(/playground/i);
   });
 
@@ -58,12 +76,12 @@ const attack = { srcIp: '203.0.113.42', destIp: '192.168.0.9', srcPort: 31337, d
     await docs.getByText('modelActivated').waitFor();
   });
 
-  it('runs a query', async () => {
+  it('runs a query with the stored key', async () => {
     await run('Detectors', 'query Detectors { detectors { name } }');
     await response().getByText('"isolation-forest"').waitFor();
   });
 
-  it('runs a subscription and shows anomalies as they arrive', async () => {
+  it('runs a subscription with the stored key and shows anomalies as they arrive', async () => {
     const before = server.services.events.stats().active;
     await run('Watch', 'subscription Watch { anomalyDetected { id srcIp destPort } }');
     await until(() => server.services.events.stats().active > before, 'the playground subscription');

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Services } from '../../src/app/services';
 import { generateTraffic, type GeneratedPacket } from '../helpers/pcap-traffic';
 import { pcapFile, tcpFrame } from '../helpers/pcap-writer';
+import { ref } from '../helpers/profile-ref';
 
 export const SCANNER = '10.66.6.6';
 export const SCAN_TARGET = '192.168.1.10';
@@ -52,7 +53,7 @@ export async function fixtureDir(): Promise<FixtureDir> {
 
 /** Trains the profile's models on its stored traffic, through the job service, and waits for them. */
 export async function trainProfile(services: Services, profile: string): Promise<void> {
-  const job = await services.training.submit(profile, { seed: 1 });
+  const job = await services.training.submit(ref(profile), { seed: 1 });
   const done = await services.training.waitFor(job.id);
   if (done.state !== 'COMPLETED') throw new Error(`training ${profile}: ${done.state} ${done.error ?? ''}`);
 }

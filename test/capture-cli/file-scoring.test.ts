@@ -12,6 +12,7 @@ import { kddRows } from '../helpers/dataset-files';
 import { startTestServer, type TestServer } from '../helpers/test-server';
 import { zeekConnTsv } from '../helpers/zeek-conn-writer';
 import { fixtureDir, homeTraffic, pcapOf, portScan, SCANNER, trainProfile, type FixtureDir } from './capture-fixtures';
+import { ref } from '../helpers/profile-ref';
 
 interface Line {
   time?: string;
@@ -47,10 +48,10 @@ describe('capture files: import and score through the detection service', () => 
   });
 
   async function score(profile: string, opts: RecordFileOptions, explainAll = false): Promise<{ lines: Line[]; summary: ScoreSummary }> {
-    const input = await openRecordFile(await server.services.profiles.get(profile), opts);
+    const input = await openRecordFile(await server.services.profiles.get(ref(profile)), opts);
     const chunks: string[] = [];
     const summary = await scoreRecords(server.services.detection, {
-      profile,
+      profile: ref(profile),
       batches: input.reader,
       sink: async (text) => {
         chunks.push(text);
@@ -63,18 +64,18 @@ describe('capture files: import and score through the detection service', () => 
   }
 
   it('imports a pcap as flow records with windowed features into a new flow profile', async () => {
-    const summary = await importCaptureFile(deps(), { profile: 'home', format: 'pcap', file: benign, kindIfNew: 'flow' });
+    const summary = await importCaptureFile(deps(), { profile: ref('home'), format: 'pcap', file: benign, kindIfNew: 'flow' });
     expect(summary.stats.capture).toMatchObject({ packets: 30_000, decoded: 30_000 });
     expect(summary.stored).toBe(summary.stats.flows?.flows);
     expect(summary.stored).toBeGreaterThan(1000);
-    const profile = await server.services.profiles.get('home');
+    const profile = await server.services.profiles.get(ref('home'));
     expect(profile.kind).toBe('FLOW');
     const [stored] = await server.services.traffic.chunks({ profileId: profile.id, limit: 1 }).next().then((r) => r.value ?? []);
     expect(Object.keys(stored.attributes ?? {})).toEqual(expect.arrayContaining(['host_rate_1s', 'host_fanout_ports_1m', 'orig_ip_bytes']));
   }, 60_000);
 
   it('scores every flow in start order: the scanner stands out, the home traffic stays quiet, anomalies are stored', async () => {
-    await server.services.profiles.upsert({ name: 'home', detectors: ONLY_FOREST });
+    await server.services.profiles.upsert('default', { name: 'home', detectors: ONLY_FOREST });
     await trainProfile(server.services, 'home');
     const { lines, summary } = await score('home', { format: 'pcap', file: attack });
 
@@ -111,9 +112,9 @@ describe('capture files: import and score through the detection service', () => 
   }, 60_000);
 
   it('scores packets in input order with a packet profile', async () => {
-    await server.services.profiles.upsert({ name: 'packets', kind: 'PACKET', detectors: ONLY_FOREST });
+    await server.services.profiles.upsert('default', { name: 'packets', kind: 'PACKET', detectors: ONLY_FOREST });
     const training = await files.write('home-small.pcap', pcapOf(homeTraffic(6_000, 4)));
-    await importCaptureFile(deps(), { profile: 'packets', format: 'pcap', file: training, kindIfNew: 'flow' });
+    await importCaptureFile(deps(), { profile: ref('packets'), format: 'pcap', file: training, kindIfNew: 'flow' });
     await trainProfile(server.services, 'packets');
     const traffic = homeTraffic(2_000, 3);
     const { lines, summary } = await score('packets', { format: 'pcap', file: await files.write('few.pcap', pcapOf(traffic)) });
@@ -123,8 +124,8 @@ describe('capture files: import and score through the detection service', () => 
 
   it('scores dataset rows (kdd) with a tabular profile', async () => {
     const kdd = await files.write('kdd.txt', kddRows(600, 50).join('\n'));
-    await importDataset({ profiles: server.services.profiles, traffic: server.services.traffic }, { profile: 'kdd', format: 'kdd', file: kdd });
-    await server.services.profiles.upsert({ name: 'kdd', detectors: ONLY_FOREST });
+    await importDataset({ profiles: server.services.profiles, traffic: server.services.traffic }, { profile: ref('kdd'), format: 'kdd', file: kdd });
+    await server.services.profiles.upsert('default', { name: 'kdd', detectors: ONLY_FOREST });
     await trainProfile(server.services, 'kdd');
     const { lines, summary } = await score('kdd', { format: 'kdd', file: kdd });
     expect(lines).toHaveLength(600);
@@ -138,7 +139,7 @@ describe('capture files: import and score through the detection service', () => 
       expect(err).toBeInstanceOf(AppError);
       return (err as AppError).code;
     };
-    const profile = (name: string) => server.services.profiles.get(name);
+    const profile = (name: string) => server.services.profiles.get(ref(name));
     const log = await files.write('conn2.log', zeekConnTsv([{ ts: '1700000000', 'id.orig_h': '10.0.0.1', 'id.resp_h': '10.0.0.2', proto: 'tcp' }]));
 
     expect(await code(async () => openRecordFile(await profile('kdd'), { format: 'pcap', file: benign }))).toBe(ErrorCode.BAD_USER_INPUT);
@@ -149,18 +150,18 @@ describe('capture files: import and score through the detection service', () => 
     );
     // Named pcap, but a Zeek log: noticed from its first bytes.
     const misnamed = await openRecordFile(await profile('home'), { format: 'pcap', file: log });
-    expect(await code(() => scoreRecords(server.services.detection, { profile: 'home', batches: misnamed.reader, sink: async () => undefined, reorderByStart: false }))).toBe(
+    expect(await code(() => scoreRecords(server.services.detection, { profile: ref('home'), batches: misnamed.reader, sink: async () => undefined, reorderByStart: false }))).toBe(
       ErrorCode.BAD_USER_INPUT,
     );
     // Garbage named pcap.
     const junk = await openRecordFile(await profile('home'), { format: 'pcap', file: await files.write('junk.pcap', 'GET / HTTP/1.1\r\n') });
-    expect(await code(() => scoreRecords(server.services.detection, { profile: 'home', batches: junk.reader, sink: async () => undefined, reorderByStart: false }))).toBe(
+    expect(await code(() => scoreRecords(server.services.detection, { profile: ref('home'), batches: junk.reader, sink: async () => undefined, reorderByStart: false }))).toBe(
       ErrorCode.MALFORMED_CAPTURE,
     );
     // No model yet: refused before the file is read.
-    await server.services.profiles.upsert({ name: 'untrained', kind: 'FLOW' });
+    await server.services.profiles.upsert('default', { name: 'untrained', kind: 'FLOW' });
     const untrained = await openRecordFile(await profile('untrained'), { format: 'pcap', file: benign });
-    expect(await code(() => scoreRecords(server.services.detection, { profile: 'untrained', batches: untrained.reader, sink: async () => undefined, reorderByStart: true }))).toBe(
+    expect(await code(() => scoreRecords(server.services.detection, { profile: ref('untrained'), batches: untrained.reader, sink: async () => undefined, reorderByStart: true }))).toBe(
       ErrorCode.NO_ACTIVE_MODEL,
     );
     expect(untrained.reader.fraction()).toBe(0);

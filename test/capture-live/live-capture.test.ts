@@ -15,6 +15,7 @@ import { AppError } from '../../src/errors/app-error';
 import { ErrorCode } from '../../src/errors/error-codes';
 import { fixtureDir, homeTraffic, pcapOf, trainProfile } from '../capture-cli/capture-fixtures';
 import { startTestServer, type TestServer } from '../helpers/test-server';
+import { ref } from '../helpers/profile-ref';
 
 const NOBODY = 65534;
 
@@ -100,7 +101,7 @@ describeLive('live capture on lo', () => {
         const training = await files.write('home.pcap', pcapOf(homeTraffic(10_000, 1)));
         await importCaptureFile(
           { profiles: server.services.profiles, traffic: server.services.traffic },
-          { profile: 'lan', format: 'pcap', file: training, kindIfNew: 'flow' },
+          { profile: ref('lan'), format: 'pcap', file: training, kindIfNew: 'flow' },
         );
         await trainProfile(server.services, 'lan');
       } finally {
@@ -165,8 +166,8 @@ describeLive('live capture on lo', () => {
     }, 60_000);
 
     it('refuses profiles a capture cannot feed', async () => {
-      await server.services.profiles.upsert({ name: 'rows', kind: 'TABULAR' });
-      await server.services.profiles.upsert({ name: 'untrained', kind: 'FLOW' });
+      await server.services.profiles.upsert('default', { name: 'rows', kind: 'TABULAR' });
+      await server.services.profiles.upsert('default', { name: 'untrained', kind: 'FLOW' });
       const tabular = await server.graphql(START, { i: 'lo', p: 'rows' });
       expect(tabular.errors?.[0].extensions?.code).toBe(ErrorCode.BAD_USER_INPUT);
       const untrained = await server.graphql(START, { i: 'lo', p: 'untrained' });

@@ -37,4 +37,11 @@ describe('loadConfig', () => {
     const problems = (err as AppError).details.problems as string[];
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT']);
   });
+
+  it('turns auth off only on a loopback address, and refuses a short admin key', () => {
+    expect(loadConfig({ AUTH: 'off' }).auth).toEqual({ enabled: false, adminApiKey: undefined });
+    expect(loadConfig({}).auth.enabled).toBe(true);
+    expect(() => loadConfig({ AUTH: 'off', HOST: '0.0.0.0' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(() => loadConfig({ ADMIN_API_KEY: 'short' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+  });
 });

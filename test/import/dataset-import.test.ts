@@ -3,6 +3,7 @@ import { splitCsv } from '../../src/import/csv-fields';
 import { KDD_FEATURES } from '../../src/import/kdd.format';
 import { datasetDir, kddRows } from '../helpers/dataset-files';
 import { startTestServer, type TestServer } from '../helpers/test-server';
+import { ref } from '../helpers/profile-ref';
 
 describe('dataset import', () => {
   let server: TestServer;
@@ -27,9 +28,9 @@ describe('dataset import', () => {
 
   it('stores a CSV as a tabular profile: columns become attributes, the label is kept apart, identifiers dropped', async () => {
     const file = await files.file('flows.csv', 'id,bytes,proto,ratio,class\n1,100,tcp,0.5,benign\n2,2500,"udp",1e-3,attack\n3,?,icmp,2,benign\n');
-    const summary = await importDataset(deps(), { profile: 'csv1', format: 'csv', file, csv: { labelColumn: 'class', dropColumns: ['id'] } });
+    const summary = await importDataset(deps(), { profile: ref('csv1'), format: 'csv', file, csv: { labelColumn: 'class', dropColumns: ['id'] } });
     expect(summary).toMatchObject({ rowsRead: 3, stored: 3, rejected: 0, reasons: [] });
-    expect((await server.services.profiles.get('csv1')).kind).toBe('TABULAR');
+    expect((await server.services.profiles.get(ref('csv1'))).kind).toBe('TABULAR');
     const rows = await stored('csv1');
     expect(rows.map((r) => r.record.attributes)).toEqual([
       { bytes: 100, proto: 'tcp', ratio: 0.5 },
@@ -42,7 +43,7 @@ describe('dataset import', () => {
   it('reads gzip-compressed KDD files, NSL-KDD rows with a difficulty level included', async () => {
     const nsl = `${kddRows(1)[0]},21`;
     const file = await files.file('kdd.data.gz', [...kddRows(20), nsl].join('\n'), true);
-    const summary = await importDataset(deps(), { profile: 'kdd1', format: 'kdd', file });
+    const summary = await importDataset(deps(), { profile: ref('kdd1'), format: 'kdd', file });
     expect(summary).toMatchObject({ rowsRead: 21, stored: 21, rejected: 0 });
     const [first] = await stored('kdd1');
     expect(Object.keys(first.record.attributes).sort()).toEqual([...KDD_FEATURES].sort());
@@ -54,7 +55,7 @@ describe('dataset import', () => {
     const good = kddRows(5);
     const lines = [good[0], '1,tcp,http', good[1], '', `abc${good[2].slice(good[2].indexOf(','))}`, good[3], '7,tcp,http', good[4]];
     const file = await files.file('broken.kdd', lines.join('\n'));
-    const summary = await importDataset(deps(), { profile: 'kdd2', format: 'kdd', file });
+    const summary = await importDataset(deps(), { profile: ref('kdd2'), format: 'kdd', file });
     expect(summary).toMatchObject({ rowsRead: 7, stored: 4, rejected: 3 });
     expect(summary.reasons).toEqual([
       expect.objectContaining({ reason: expect.stringMatching(/^wrong number of fields/), count: 2, firstLine: 2, detail: 'got 3' }),
@@ -62,7 +63,7 @@ describe('dataset import', () => {
     ]);
 
     const csv = await files.file('broken.csv', 'a,b\n1,2\n3\n"multi\nline",4\n5,"never closed\n6,7\n');
-    const s2 = await importDataset(deps(), { profile: 'csv2', format: 'csv', file: csv });
+    const s2 = await importDataset(deps(), { profile: ref('csv2'), format: 'csv', file: csv });
     expect(s2).toMatchObject({ stored: 2, rejected: 2 });
     expect(s2.reasons.map((r) => [r.reason, r.firstLine])).toEqual(
       expect.arrayContaining([['wrong number of fields (expected 2)', 3], ['unterminated quoted field', 6]]),
@@ -72,18 +73,18 @@ describe('dataset import', () => {
 
   it('refuses options that do not fit the file, and non-tabular profiles, with BAD_USER_INPUT', async () => {
     const file = await files.file('x.csv', 'a,b\n1,2\n');
-    await expect(importDataset(deps(), { profile: 'csv3', format: 'csv', file, csv: { labelColumn: 'nope' } })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
-    await server.services.profiles.upsert({ name: 'packets', kind: 'PACKET' });
-    await expect(importDataset(deps(), { profile: 'packets', format: 'csv', file })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    await expect(importDataset(deps(), { profile: ref('csv3'), format: 'csv', file, csv: { labelColumn: 'nope' } })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    await server.services.profiles.upsert('default', { name: 'packets', kind: 'PACKET' });
+    await expect(importDataset(deps(), { profile: ref('packets'), format: 'csv', file })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
   });
 
   it('imported data trains a model with label metrics', async () => {
     const file = await files.file('train.kdd.gz', kddRows(3000, 100).join('\n'), true);
-    await importDataset(deps(), { profile: 'kdd3', format: 'kdd', file });
-    const job = await server.services.training.submit('kdd3', { detectors: [{ name: 'isolation-forest' }], seed: 1, contamination: 0.1 });
+    await importDataset(deps(), { profile: ref('kdd3'), format: 'kdd', file });
+    const job = await server.services.training.submit(ref('kdd3'), { detectors: [{ name: 'isolation-forest' }], seed: 1, contamination: 0.1 });
     const done = await server.services.training.waitFor(job.id);
     expect(done.state).toBe('COMPLETED');
-    const [model] = await server.services.models.active((await server.services.profiles.get('kdd3')).id);
+    const [model] = await server.services.models.active((await server.services.profiles.get(ref('kdd3'))).id);
     expect(model.metrics).toMatchObject({ rows: 3000, labeledRows: 3000 });
     expect((model.metrics as { rocAuc: number }).rocAuc).toBeGreaterThan(0.9);
   }, 60_000);

@@ -62,12 +62,18 @@ describeRedis('BullMQ workers in their own processes', () => {
   it('answers trainModel with QUEUE_UNAVAILABLE while Redis is down, and keeps detecting', async () => {
     // The workers above trained `default` (queued at start-up, before the job above); this server shares their database.
     const down: RunningServer = await startServer(
-      loadConfig({ PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: server.database.url, REDIS_URL: 'redis://127.0.0.1:1', WORKERS: '0' }),
+      loadConfig({ PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: server.database.url, REDIS_URL: 'redis://127.0.0.1:1', WORKERS: '0', ADMIN_API_KEY: server.adminKey }),
       createLogger('silent'),
     );
     try {
       const gql = async (query: string, variables: Record<string, unknown>) =>
-        (await fetch(`${down.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) })).json() as Promise<{
+        (
+          await fetch(`${down.url}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...server.authHeaders() },
+            body: JSON.stringify({ query, variables }),
+          })
+        ).json() as Promise<{
           data?: Record<string, unknown>;
           errors?: { extensions: { code: string } }[];
         }>;

@@ -2,7 +2,7 @@ import type { AnomalyEvent } from '../../src/events/events';
 import { createEventBus } from '../../src/events/pubsub';
 
 const event = (id: number, profile = 'default'): AnomalyEvent => ({
-  id: String(id), profile, time: new Date(0).toISOString(), score: 0.9, record: {}, detectors: [], explanation: [], modelIds: [],
+  id: String(id), site: 'default', profile, time: new Date(0).toISOString(), score: 0.9, record: {}, detectors: [], explanation: [], modelIds: [],
 });
 
 describe('event bus subscriptions', () => {

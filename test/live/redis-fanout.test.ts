@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/logger';
 import { startServer, type RunningServer } from '../../src/server';
 import type { TestDatabase } from '../helpers/test-database';
-import { startTestServer } from '../helpers/test-server';
+import { startTestServer, TEST_ADMIN_KEY } from '../helpers/test-server';
 import { connectLive, subscribe, until } from './helpers/live-client';
 import { startServerProcess, type ServerProcess } from './helpers/server-process';
 
@@ -35,7 +35,7 @@ if (!REDIS_URL) console.log('skipping the Redis fan-out test: REDIS_URL is not s
     const setup = await startTestServer('fanout');
     database = setup.database;
     await setup.stop();
-    receiver = await startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url, ...env }), createLogger('silent'));
+    receiver = await startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url, ADMIN_API_KEY: TEST_ADMIN_KEY, ...env }), createLogger('silent'));
     // A second instance of the deployment: its own OS process, the same database and Redis.
     detector = await startServerProcess({ ...env, DATABASE_URL: database.url });
   }, 120_000);
@@ -58,7 +58,7 @@ if (!REDIS_URL) console.log('skipping the Redis fan-out test: REDIS_URL is not s
 
     const res = await fetch(`${detector.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_KEY}` },
       body: JSON.stringify({ query: PREDICT, variables: { records: [attack] } }),
     });
     const body = (await res.json()) as { data: { predict: { isAnomaly: boolean; anomalyId: string }[] } };

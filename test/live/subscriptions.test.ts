@@ -89,7 +89,7 @@ describe('GraphQL subscriptions (in memory)', () => {
       '{ models(profile: "default") { id detector version active } }',
     );
     const m = models.data!.models.find((x) => x.active)!;
-    server.services.events.publish('MODEL_ACTIVATED', { profile: 'default', modelId: m.id, detector: m.detector, version: m.version, trainingJobId: null });
+    server.services.events.publish('MODEL_ACTIVATED', { site: 'default', profile: 'default', modelId: m.id, detector: m.detector, version: m.version, trainingJobId: null });
     const got = (await mine.waitFor((r) => r.data != null)).data!.modelActivated;
     expect(got).toMatchObject({ id: m.id, detector: m.detector, profile: 'default', version: m.version, active: true });
     expect(got.features.length).toBeGreaterThan(3);
@@ -114,7 +114,7 @@ describe('GraphQL subscriptions (in memory)', () => {
       const started = performance.now();
       for (let i = 0; i < 10; i++) {
         server.services.events.publish('ANOMALY_DETECTED', {
-          id: `bulk-${round}-${i}`, profile: 'quiet', time: new Date().toISOString(), score: 0.9, record: bulky, detectors: [], explanation: [], modelIds: [],
+          id: `bulk-${round}-${i}`, site: 'default', profile: 'quiet', time: new Date().toISOString(), score: 0.9, record: bulky, detectors: [], explanation: [], modelIds: [],
         });
       }
       publishMs += performance.now() - started;

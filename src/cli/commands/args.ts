@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AppError } from '../../errors/app-error';
 import { ErrorCode } from '../../errors/error-codes';
+import { DEFAULT_SITE, type ProfileRef } from '../../profiles/profile.service';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -30,4 +31,11 @@ export function dateOption(value: string | undefined, name: string): Date | unde
   const d = new Date(value);
   if (Number.isNaN(d.getTime())) throw new AppError(ErrorCode.BAD_USER_INPUT, `${name} must be an ISO-8601 date-time, got "${value}"`);
   return d;
+}
+
+/** `--profile P [--site S]`: profiles live in sites; the CLI defaults to the `default` site. */
+export const PROFILE_OPTIONS = { profile: { type: 'string' }, site: { type: 'string' } } as const;
+
+export function profileRef(values: { profile?: string; site?: string }, usage: string): ProfileRef {
+  return { site: values.site || DEFAULT_SITE, name: required(values.profile, '--profile', usage) };
 }

@@ -1,8 +1,8 @@
 import type { CaptureStatus } from '../../capture/capture.manager';
-import { numberOption, parseCommandArgs, required } from './args';
+import { numberOption, parseCommandArgs, PROFILE_OPTIONS, profileRef, required } from './args';
 import { withServices } from './cli-services';
 
-export const CAPTURE_USAGE = `Usage: netsentinel capture --interface IFACE --profile P [--bpf FILTER] [--seconds N]
+export const CAPTURE_USAGE = `Usage: netsentinel capture --interface IFACE --profile P [--site S] [--bpf FILTER] [--seconds N]
 
 Captures live on IFACE with tcpdump and scores every packet or flow (by the profile's kind) as
 it comes; anomalies are stored and published like any other. Runs until Ctrl-C (or N seconds),
@@ -13,7 +13,7 @@ cap_net_raw capability.
 
 const OPTIONS = {
   interface: { type: 'string' },
-  profile: { type: 'string' },
+  ...PROFILE_OPTIONS,
   bpf: { type: 'string' },
   seconds: { type: 'string' },
 } as const;
@@ -26,12 +26,12 @@ const LOG_EVERY_TICKS = 10;
 export async function captureCommand(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, OPTIONS, CAPTURE_USAGE);
   const iface = required(values.interface, '--interface', CAPTURE_USAGE);
-  const profile = required(values.profile, '--profile', CAPTURE_USAGE);
+  const profile = profileRef(values, CAPTURE_USAGE);
   const seconds = numberOption(values.seconds, '--seconds');
   return withServices(async (services) => {
     const { captures } = services;
     await captures.start({ interface: iface, profile, bpf: values.bpf });
-    process.stderr.write(`capturing on ${iface} for profile ${profile}${values.bpf ? ` (${values.bpf})` : ''}; Ctrl-C stops\n`);
+    process.stderr.write(`capturing on ${iface} for profile ${profile.name}${values.bpf ? ` (${values.bpf})` : ''}; Ctrl-C stops\n`);
     await untilDone(() => captures.status(iface)[0], seconds);
     const last = captures.status(iface)[0];
     const final = last.state === 'RUNNING' ? await captures.stop(iface) : last;

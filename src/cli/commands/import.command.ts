@@ -3,16 +3,17 @@ import type { Services } from '../../app/services';
 import { CAPTURE_FILE_FORMATS, type CaptureFileFormat } from '../../capture/capture-file';
 import { importCaptureFile, type CaptureImportSummary } from '../../capture/capture-import';
 import type { CaptureKind } from '../../capture/capture-profile';
+import type { ProfileRef } from '../../profiles/profile.service';
 import { AppError, isAppError } from '../../errors/app-error';
 import { ErrorCode } from '../../errors/error-codes';
 import { IMPORT_FORMATS, importDataset, type ImportFormat, type ImportSummary } from '../../import/dataset.importer';
 import type { RejectionReason } from '../../import/rejection-tally';
-import { numberOption, parseCommandArgs, required } from './args';
+import { numberOption, parseCommandArgs, PROFILE_OPTIONS, profileRef, required } from './args';
 import { describeCaptureInput } from './capture-summary';
 import { withServices } from './cli-services';
 import { progressBar, type ProgressBar } from './progress-bar';
 
-export const IMPORT_USAGE = `Usage: netsentinel import --profile P --format csv|kdd|pcap|zeek FILE... [options]
+export const IMPORT_USAGE = `Usage: netsentinel import --profile P [--site S] --format csv|kdd|pcap|zeek FILE... [options]
 
 Stores the records of each FILE as the profile's traffic, for training (the profile is created if missing).
   --format csv          a header row; numeric and string columns become attributes (tabular profile)
@@ -27,7 +28,7 @@ Stores the records of each FILE as the profile's traffic, for training (the prof
 Files may be gzip-compressed. Malformed rows and packets are reported and skipped.`;
 
 const OPTIONS = {
-  profile: { type: 'string' },
+  ...PROFILE_OPTIONS,
   format: { type: 'string' },
   kind: { type: 'string' },
   'label-column': { type: 'string' },
@@ -39,7 +40,7 @@ const OPTIONS = {
 type Values = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>['values'];
 
 interface FileImport {
-  profile: string;
+  profile: ProfileRef;
   format: string;
   file: string;
   values: Values;
@@ -95,7 +96,7 @@ const IMPORTERS = new Map<string, FormatImporter>([
 /** Exit code 0 when every file had records to store, 1 when one had none. */
 export async function importCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, IMPORT_USAGE);
-  const profile = required(values.profile, '--profile', IMPORT_USAGE);
+  const profile = profileRef(values, IMPORT_USAGE);
   const format = required(values.format, '--format', IMPORT_USAGE);
   const importer = IMPORTERS.get(format);
   if (!importer) {

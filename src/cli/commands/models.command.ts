@@ -1,14 +1,15 @@
-import { parseCommandArgs, required } from './args';
+import { parseCommandArgs, PROFILE_OPTIONS, profileRef } from './args';
 import { withServices } from './cli-services';
 
-export const MODELS_USAGE = 'Usage: netsentinel models --profile P\n\nEvery model version of the profile, newest first; * marks the active ones.';
+export const MODELS_USAGE = 'Usage: netsentinel models --profile P [--site S]\n\nEvery model version of the profile, newest first; * marks the active ones.';
 
-const OPTIONS = { profile: { type: 'string' } } as const;
+const OPTIONS = PROFILE_OPTIONS;
 
 export async function modelsCommand(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, OPTIONS, MODELS_USAGE);
-  const name = required(values.profile, '--profile', MODELS_USAGE);
-  const rows = await withServices(async (services) => services.models.listByProfile((await services.profiles.get(name)).id));
+  const ref = profileRef(values, MODELS_USAGE);
+  const { name } = ref;
+  const rows = await withServices(async (services) => services.models.listByProfile((await services.profiles.get(ref)).id));
   if (rows.length === 0) {
     process.stdout.write(`profile ${name} has no models yet: train one with \`netsentinel train --profile ${name}\`\n`);
     return 0;

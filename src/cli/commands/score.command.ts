@@ -4,13 +4,13 @@ import { AppError } from '../../errors/app-error';
 import { ErrorCode } from '../../errors/error-codes';
 import { isRecordFileFormat, openRecordFile, RECORD_FILE_FORMATS, type RecordFile } from '../../scoring/record-files';
 import { scoreRecords, type HostCount, type ScoreSummary } from '../../scoring/record-scorer';
-import { numberOption, parseCommandArgs, required } from './args';
+import { numberOption, parseCommandArgs, PROFILE_OPTIONS, profileRef, required } from './args';
 import { describeCaptureInput } from './capture-summary';
 import { withServices } from './cli-services';
 import { rejectionLines } from './import.command';
 import { progressBar } from './progress-bar';
 
-export const SCORE_USAGE = `Usage: netsentinel score --profile P --format pcap|zeek|csv|kdd FILE --out scores.jsonl [options]
+export const SCORE_USAGE = `Usage: netsentinel score --profile P [--site S] --format pcap|zeek|csv|kdd FILE --out scores.jsonl [options]
 
 Scores every record of FILE with the profile's active models, as the API does: anomalies are
 stored and published. Writes one JSON line per record (per flow for a flow profile, per packet
@@ -25,7 +25,7 @@ the threshold), isAnomaly, and for anomalies anomalyId and the feature that weig
 Files may be gzip-compressed.`;
 
 const OPTIONS = {
-  profile: { type: 'string' },
+  ...PROFILE_OPTIONS,
   format: { type: 'string' },
   out: { type: 'string' },
   'label-column': { type: 'string' },
@@ -37,7 +37,8 @@ const OPTIONS = {
 
 export async function scoreCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, SCORE_USAGE);
-  const profileName = required(values.profile, '--profile', SCORE_USAGE);
+  const ref = profileRef(values, SCORE_USAGE);
+  const profileName = ref.name;
   const format = required(values.format, '--format', SCORE_USAGE);
   const outPath = required(values.out, '--out', SCORE_USAGE);
   if (!isRecordFileFormat(format)) {
@@ -48,7 +49,7 @@ export async function scoreCommand(argv: string[]): Promise<number> {
   const batchSize = numberOption(values['batch-size'], '--batch-size');
 
   const report = await withServices(async (services) => {
-    const profile = await services.profiles.get(profileName);
+    const profile = await services.profiles.get(ref);
     const input = await openRecordFile(profile, {
       format,
       file,
@@ -63,7 +64,7 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     const bar = progressBar(process.stderr, 'score');
     try {
       const summary = await scoreRecords(services.detection, {
-        profile: profileName,
+        profile: ref,
         batches: input.reader,
         sink: (text) => out.write(text),
         reorderByStart: input.endOrdered,

@@ -1,10 +1,10 @@
 import type { Services } from '../../app/services';
 import type { TrainingJobView } from '../../jobs/training-job.repository';
-import { dateOption, numberOption, parseCommandArgs, required } from './args';
+import { dateOption, numberOption, parseCommandArgs, PROFILE_OPTIONS, profileRef } from './args';
 import { withServices } from './cli-services';
 import { progressBar } from './progress-bar';
 
-export const TRAIN_USAGE = `Usage: netsentinel train --profile P [options]
+export const TRAIN_USAGE = `Usage: netsentinel train --profile P [--site S] [options]
 
 Queues a training job for the profile (with REDIS_URL a worker runs it; without,
 this command runs it itself and waits).
@@ -16,7 +16,7 @@ this command runs it itself and waits).
   --wait                  show progress until the job ends; exit 1 unless it COMPLETED`;
 
 const OPTIONS = {
-  profile: { type: 'string' },
+  ...PROFILE_OPTIONS,
   detector: { type: 'string', multiple: true },
   contamination: { type: 'string' },
   'alerts-per-day': { type: 'string' },
@@ -29,7 +29,7 @@ const OPTIONS = {
 
 export async function trainCommand(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, OPTIONS, TRAIN_USAGE);
-  const profile = required(values.profile, '--profile', TRAIN_USAGE);
+  const profile = profileRef(values, TRAIN_USAGE);
   const input = {
     detectors: values.detector?.map((name) => ({ name })),
     contamination: numberOption(values.contamination, '--contamination'),
@@ -44,7 +44,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     // Without Redis no other process can see this job, so this one runs it.
     if (inProcess) await services.training.start({ workers: 1 });
     const job = await services.training.submit(profile, input);
-    process.stdout.write(`training job ${job.id} queued for profile ${profile}\n`);
+    process.stdout.write(`training job ${job.id} queued for profile ${profile.name}\n`);
     if (!values.wait && !inProcess) return 0;
     if (!inProcess && (await services.training.backend.workerCount()) === 0) {
       process.stderr.write('no worker is connected to the queue yet: start one with `netsentinel worker` (or a server with WORKERS>0)\n');

@@ -1,4 +1,5 @@
-import { createClient, type Client } from 'graphql-ws';
+import { CloseCode, createClient, type Client } from 'graphql-ws';
+import { bearer, getApiKey, onApiKeyChange } from './api-key';
 
 export interface GraphQLErrorEntry {
   message: string;
@@ -16,15 +17,41 @@ export class GraphQLRequestError extends Error {
   }
 }
 
-/** Queries and mutations over HTTP; Apollo's CSRF protection wants the JSON content type. */
-export async function request<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
+/** The server refused the key (or its absence): the page has to ask for one. */
+export const UNAUTHENTICATED = 'UNAUTHENTICATED';
+
+const authListeners = new Set<() => void>();
+
+/** Called when the stored key (or no key) is refused over HTTP or WebSocket. */
+export function onAuthRequired(listener: () => void): () => void {
+  authListeners.add(listener);
+  return () => authListeners.delete(listener);
+}
+
+/** Only a refusal of the key in use now counts: an answer to a request sent with an older key says nothing. */
+function authRefused(sentWith: string | null): void {
+  if (sentWith === getApiKey()) authListeners.forEach((l) => l());
+}
+
+/**
+ * Queries and mutations over HTTP; Apollo's CSRF protection wants the JSON content type.
+ * `options.key` sends that key (null: none) instead of the stored one, and a refusal is then
+ * only the caller's business: signing in validates a key this way before storing it.
+ */
+export async function request<T>(query: string, variables?: Record<string, unknown>, options: { key?: string | null } = {}): Promise<T> {
+  const key = options.key !== undefined ? options.key : getApiKey();
+  const authorization = bearer(key);
   const res = await fetch('/graphql', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...(authorization && { authorization }) },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await res.json()) as { data?: T; errors?: GraphQLErrorEntry[] };
-  if (body.errors?.length) throw new GraphQLRequestError(body.errors);
+  if (body.errors?.length) {
+    const err = new GraphQLRequestError(body.errors);
+    if (err.code === UNAUTHENTICATED && options.key === undefined) authRefused(key);
+    throw err;
+  }
   if (!body.data) throw new Error(`GraphQL answered HTTP ${res.status} without data`);
   return body.data;
 }
@@ -40,21 +67,55 @@ function setState(next: ConnectionState): void {
   stateListeners.forEach((l) => l(next));
 }
 
-/** One WebSocket for every subscription of the page; it reconnects for as long as the page is open. */
+/** The key the current socket was opened with, to tell whether a refusal concerns the stored key. */
+let socketKey: string | null = null;
+
+/**
+ * One WebSocket for every subscription of the page; it reconnects for as long as the
+ * page is open, sending the stored key each time (connectionParams is a function).
+ * A refused key (close 4403 UNAUTHENTICATED) is final: the page asks for a key instead of retrying.
+ */
 function liveClient(): Client {
-  client ??= createClient({
+  if (client) return client;
+  const created: Client = createClient({
     url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`,
+    connectionParams: () => {
+      socketKey = getApiKey();
+      const authorization = bearer(socketKey);
+      return authorization ? { authorization } : {};
+    },
     retryAttempts: Infinity,
-    shouldRetry: () => true,
+    shouldRetry: (e) => !isKeyRefusal(e),
     retryWait: (retries) => new Promise((r) => setTimeout(r, Math.min(10_000, 500 * 2 ** retries))),
     keepAlive: 10_000,
     on: {
-      connected: () => setState('live'),
-      closed: () => setState('reconnecting'),
+      connected: () => client === created && setState('live'),
+      closed: (e) => {
+        // A client replaced after a key change closes too; only the current one speaks for the page.
+        if (client !== created) return;
+        setState('reconnecting');
+        if (isKeyRefusal(e)) authRefused(socketKey);
+      },
     },
   });
+  client = created;
   return client;
 }
+
+/** The server closes with 4403 and the error code as reason; other 4403 reasons (a database hiccup) are worth a retry. */
+function isKeyRefusal(e: unknown): boolean {
+  if (typeof e !== 'object' || e === null || !('code' in e)) return false;
+  const { code, reason } = e as { code: unknown; reason?: unknown };
+  return code === CloseCode.Forbidden && reason === UNAUTHENTICATED;
+}
+
+// Another key (or none) means another site: the next subscription opens a new socket with it.
+onApiKeyChange(() => {
+  const old = client;
+  client = undefined;
+  setState('connecting');
+  void old?.dispose();
+});
 
 export function onConnectionState(listener: (s: ConnectionState) => void): () => void {
   stateListeners.add(listener);
@@ -79,7 +140,8 @@ export function subscribe<T>(query: string, variables: Record<string, unknown>, 
       },
       error: (err) => {
         const errors = Array.isArray(err) ? (err as GraphQLErrorEntry[]) : undefined;
-        handlers.error?.(errors ? new GraphQLRequestError(errors) : err instanceof Error ? err : new Error('connection lost'));
+        if (isKeyRefusal(err)) handlers.error?.(new GraphQLRequestError([{ message: 'The API key was refused', extensions: { code: UNAUTHENTICATED } }]));
+        else handlers.error?.(errors ? new GraphQLRequestError(errors) : err instanceof Error ? err : new Error('connection lost'));
       },
       complete: () => handlers.complete?.(),
     },

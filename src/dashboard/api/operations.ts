@@ -35,3 +35,5 @@ export const MODEL_ACTIVATED = 'subscription($profile: String) { modelActivated(
 export const TRAIN_MODEL = `mutation($profile: String!) { trainModel(input: { profile: $profile }) { ${JOB_FIELDS} } }`;
 
 export const TRAINING_PROGRESS = `subscription($jobId: ID!) { trainingProgress(jobId: $jobId) { ${JOB_FIELDS} } }`;
+
+export const VIEWER = '{ viewer { site scopes keyId root } }';

@@ -94,3 +94,11 @@ export interface Capabilities {
   activateModel: boolean;
   trainingProgress: boolean;
 }
+
+/** Who the page is signed in as; with AUTH=off the default site, without a key. */
+export interface Viewer {
+  site: string;
+  scopes: string[];
+  keyId: string | null;
+  root: boolean;
+}

@@ -1,23 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KddRowParser } from '../../import/kdd.format';
-import { isRejection } from '../../import/row-parser';
 import type { TrafficRecord } from '../../records/traffic-record';
 import { subsampleAttacks, type EvalSet } from '../eval-set';
 
 /** NSL-KDD rows as the importer makes them: 41 named attributes, the attack name as label (difficulty dropped). */
 export function readKddFile(path: string): TrafficRecord[] {
   const parser = new KddRowParser();
-  const records: TrafficRecord[] = [];
+  const batch = parser.newBatch(1024);
   readFileSync(path, 'utf8')
     .split('\n')
     .forEach((line, i) => {
       if (line.trim() === '') return;
-      const row = parser.row(line.trim().split(','), 0);
-      if (isRejection(row)) throw new Error(`${path}:${i + 1}: ${row.reason}`);
-      records.push(row);
+      const rejection = parser.row(line.trim(), 0, batch);
+      if (rejection) throw new Error(`${path}:${i + 1}: ${rejection.reason}`);
+      batch.endRow();
     });
-  return records;
+  return batch.toRecords();
 }
 
 /** Train on KDDTrain+_20Percent, test on KDDTest+; both have far more attacks than an anomaly task allows. */

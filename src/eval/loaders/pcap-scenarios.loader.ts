@@ -5,9 +5,10 @@ import {
   FlowTable,
   PacketDecoder,
   readPackets,
-  WindowedFeatures,
+  FlowFeatures,
   type CapturedPacket,
 } from '../../capture';
+import { ADDRESS_EXTERNAL, ADDRESS_INTERNAL, ADDRESS_IPV6, ADDRESS_MULTICAST, classifyAddress } from '../../features/address.features';
 import type { TrafficRecord } from '../../records/traffic-record';
 import { subsampleAttacks, type EvalSet } from '../eval-set';
 import type { FlowOptions } from './ctu-zeek.loader';
@@ -55,7 +56,8 @@ class Owners {
  * same instant, then turns the one packet stream into flows (and windowed
  * features) as the capture pipeline does. A flow is labelled by the capture
  * its packets came from; `ambiguous` counts flows whose endpoints occur in an
- * attack capture and a benign one (they are labelled attack).
+ * attack capture and a benign one (they are labelled attack): after
+ * separateAddresses, only flows between group addresses can be.
  */
 function mergedFlows(captures: readonly Capture[], options: FlowOptions): { records: TrafficRecord[]; sources: string[]; ambiguous: number } {
   const stream = captures.flatMap((c, source) => {
@@ -67,7 +69,7 @@ function mergedFlows(captures: readonly Capture[], options: FlowOptions): { reco
   const records: TrafficRecord[] = [];
   const sources: string[] = [];
   let ambiguous = 0;
-  const features = options.windowed ? new WindowedFeatures() : undefined;
+  const features = options.windowed ? new FlowFeatures() : undefined;
   const table = new FlowTable((record) => {
     features?.annotate(record);
     const owner = owners.of(record);
@@ -79,15 +81,76 @@ function mergedFlows(captures: readonly Capture[], options: FlowOptions): { reco
     sources.push(captures[source].name);
   });
   const decoder = new PacketDecoder(createCaptureStats());
+  const remaps = separateAddresses(captures);
   for (const { p, source, at } of stream) {
     const frame = { ...p, offset: 0, timestampMs: at };
     if (!decoder.decode(frame)) continue;
-    const { srcIp, srcPort, dstIp, dstPort } = decoder.packet;
-    owners.add(source, srcIp, srcPort, dstIp, dstPort);
-    table.add(decoder.packet);
+    const packet = decoder.packet;
+    const remap = remaps[source];
+    if (remap !== undefined) {
+      packet.srcIp = remap.get(packet.srcIp) ?? packet.srcIp;
+      packet.dstIp = remap.get(packet.dstIp) ?? packet.dstIp;
+    }
+    owners.add(source, packet.srcIp, packet.srcPort, packet.dstIp, packet.dstPort);
+    table.add(packet);
   }
   table.flush();
   return { records, sources, ambiguous };
+}
+
+/** The host addresses a capture uses: unicast, and not the unspecified address of a DHCP client. */
+function hostAddresses(capture: Capture): Set<string> {
+  const decoder = new PacketDecoder(createCaptureStats());
+  const hosts = new Set<string>();
+  for (const p of capture.packets) {
+    if (!decoder.decode({ ...p, offset: 0 })) continue;
+    for (const ip of [decoder.packet.srcIp, decoder.packet.dstIp]) if (isHostAddress(ip)) hosts.add(ip);
+  }
+  return hosts;
+}
+
+function isHostAddress(ip: string): boolean {
+  const code = classifyAddress(ip);
+  return code >= 0 && (code & 3) !== ADDRESS_MULTICAST && ip !== '0.0.0.0' && ip !== '::' && !ip.endsWith('.255');
+}
+
+/**
+ * The captures come from unrelated networks, yet some reuse the same private
+ * (and even public) addresses: merged as they are, an attack capture's
+ * scanner would share its address with a benign capture's phone, and the
+ * phone's flows would inherit the scan's per-host features. Each attack
+ * capture's host addresses that a benign capture also uses are moved to
+ * unused addresses of the same class (internal / external, v4 / v6), which
+ * is all the features ever see of an address.
+ */
+function separateAddresses(captures: readonly Capture[]): (Map<string, string> | undefined)[] {
+  const benign = captures.filter((c) => !c.attack).map(hostAddresses);
+  const used = new Set(benign.flatMap((hosts) => [...hosts]));
+  const fresh = freshAddresses(used);
+  return captures.map((capture) => {
+    if (!capture.attack) return undefined;
+    const remap = new Map<string, string>();
+    for (const ip of hostAddresses(capture)) if (used.has(ip)) remap.set(ip, fresh(ip));
+    return remap;
+  });
+}
+
+/** Hands out addresses of the same class as the one given, from documentation and private ranges, never one in `used`. */
+function freshAddresses(used: Set<string>): (like: string) => string {
+  let n = 0;
+  const pools: Record<number, (i: number) => string> = {
+    [ADDRESS_INTERNAL]: (i) => `10.254.${(i >> 8) & 255}.${i & 255}`,
+    [ADDRESS_EXTERNAL]: (i) => `203.0.${113 + ((i >> 8) & 3)}.${i & 255}`,
+    [ADDRESS_INTERNAL | ADDRESS_IPV6]: (i) => `fd00:5ee::${i.toString(16)}`,
+    [ADDRESS_EXTERNAL | ADDRESS_IPV6]: (i) => `2001:db8:5ee::${i.toString(16)}`,
+  };
+  return (like) => {
+    const pool = pools[classifyAddress(like)];
+    let ip: string;
+    do ip = pool(++n); while (used.has(ip));
+    used.add(ip);
+    return ip;
+  };
 }
 
 function captureNames(root: string): { benign: string[]; attack: string[] } {

@@ -1,8 +1,9 @@
-import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Int, Query, Resolver } from 'type-graphql';
 import { AnomalyStatsRepository } from '../../anomalies/anomaly-stats.repository';
 import { AppError } from '../../errors/app-error';
 import { ErrorCode } from '../../errors/error-codes';
 import type { GraphQLContext } from '../context';
+import { siteProfileIds } from '../site-profiles';
 import { AnomalyStatsType } from '../types/anomaly-stats.type';
 
 const MAX_BUCKETS = 1000;
@@ -11,9 +12,10 @@ const MAX_WINDOW_MS = 366 * 24 * 3600 * 1000;
 
 @Resolver()
 export class AnomalyStatsResolver {
-  @Query(() => AnomalyStatsType, { description: 'Score timeline and top hosts over [since, until), for one profile or all.' })
+  @Authorized('read')
+  @Query(() => AnomalyStatsType, { description: "Score timeline and top hosts over [since, until), for one profile or all the site's." })
   async anomalyStats(
-    @Ctx() { services }: GraphQLContext,
+    @Ctx() ctx: GraphQLContext,
     @Arg('since', () => Date) since: Date,
     @Arg('until', () => Date, { nullable: true, description: 'Defaults to now.' }) until?: Date,
     @Arg('profile', () => String, { nullable: true }) profile?: string,
@@ -25,9 +27,9 @@ export class AnomalyStatsResolver {
     if (!(span > 0 && span <= MAX_WINDOW_MS)) throw badInput('since', 'must be before until, at most 366 days earlier');
     if (buckets < 1 || buckets > MAX_BUCKETS) throw badInput('buckets', `must be between 1 and ${MAX_BUCKETS}`);
     if (hosts < 1 || hosts > MAX_HOSTS) throw badInput('hosts', `must be between 1 and ${MAX_HOSTS}`);
-    const profileId = profile != null ? (await services.profiles.get(profile)).id : undefined;
-    const stats = new AnomalyStatsRepository(services.db.pool);
-    const window = { profileId, since, until: end };
+    const profileIds = await siteProfileIds(ctx, profile);
+    const stats = new AnomalyStatsRepository(ctx.services.db.pool);
+    const window = { profileIds, since, until: end };
     const [timeline, topHosts] = await Promise.all([stats.timeline(window, buckets), stats.topHosts(window, hosts)]);
     return {
       since,

@@ -1,7 +1,8 @@
-import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Int, Query, Resolver } from 'type-graphql';
 import { encodeCursor } from '../../anomalies/anomaly.repository';
 import { AppError } from '../../errors/app-error';
 import { ErrorCode } from '../../errors/error-codes';
+import { siteProfileIds } from '../site-profiles';
 import type { GraphQLContext } from '../context';
 import { AnomalyFilter } from '../inputs/anomaly-filter.input';
 import { toAnomalyType } from '../mappers';
@@ -11,9 +12,10 @@ const MAX_PAGE = 500;
 
 @Resolver()
 export class AnomalyResolver {
-  @Query(() => AnomalyConnection, { description: 'Stored anomalies, newest first.' })
+  @Authorized('read')
+  @Query(() => AnomalyConnection, { description: "The site's stored anomalies, newest first." })
   async anomalies(
-    @Ctx() { services }: GraphQLContext,
+    @Ctx() ctx: GraphQLContext,
     @Arg('filter', () => AnomalyFilter, { nullable: true }) filter?: AnomalyFilter,
     @Arg('first', () => Int, { defaultValue: 50 }) first = 50,
     @Arg('after', () => String, { nullable: true }) after?: string,
@@ -21,8 +23,8 @@ export class AnomalyResolver {
     if (first < 1 || first > MAX_PAGE) {
       throw new AppError(ErrorCode.BAD_USER_INPUT, `first must be between 1 and ${MAX_PAGE}`, { field: 'first' });
     }
-    const profileId = filter?.profile ? (await services.profiles.get(filter.profile)).id : undefined;
-    const { rows, hasNextPage } = await services.anomalies.list({ ...filter, profileId }, first, after ?? undefined);
+    const profileIds = await siteProfileIds(ctx, filter?.profile);
+    const { rows, hasNextPage } = await ctx.services.anomalies.list({ ...filter, profileIds }, first, after ?? undefined);
     const edges = rows.map((row) => ({ cursor: encodeCursor(row), node: toAnomalyType(row) }));
     return {
       edges,

@@ -1,6 +1,7 @@
 import { Arg, Ctx, Float, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import type { AnomalyEvent, ModelActivatedEvent } from '../../events/events';
-import type { GraphQLContext } from '../context';
+import { requireScope } from '../../auth/auth.service';
+import { siteProfile, type GraphQLContext } from '../context';
 import { toModelType } from '../mappers';
 import { AnomalyType } from '../types/anomaly.type';
 import type { DetectorScoreType } from '../types/detector-score.type';
@@ -26,13 +27,15 @@ type Subscribe<A> = SubscribeResolverData<unknown, A, GraphQLContext>;
 @Resolver()
 export class SubscriptionResolver {
   @Subscription(() => AnomalyType, {
-    description: 'Anomalies as they are stored, optionally for one profile and at or above a score.',
+    description: "The site's anomalies as they are stored, optionally for one profile and at or above a score.",
     subscribe: async ({ args, context }: Subscribe<AnomalyArgs>) => {
       const { profile, minScore } = args;
-      if (profile != null) await context.services.profiles.get(profile);
+      const site = context.auth.siteName;
+      requireScope(context.auth, 'read');
+      if (profile != null) await context.services.profiles.get(siteProfile(context, profile));
       return context.services.events.subscribeWhere(
         'ANOMALY_DETECTED',
-        (e) => (profile == null || e.profile === profile) && (minScore == null || e.score >= minScore),
+        (e) => e.site === site && (profile == null || e.profile === profile) && (minScore == null || e.score >= minScore),
       );
     },
   })
@@ -62,8 +65,10 @@ export class SubscriptionResolver {
     description: 'A model version that became active (after training, or activated to roll back or forward).',
     subscribe: async ({ args, context }: Subscribe<ModelArgs>) => {
       const { profile } = args;
-      if (profile != null) await context.services.profiles.get(profile);
-      return context.services.events.subscribeWhere('MODEL_ACTIVATED', (e) => profile == null || e.profile === profile);
+      const site = context.auth.siteName;
+      requireScope(context.auth, 'read');
+      if (profile != null) await context.services.profiles.get(siteProfile(context, profile));
+      return context.services.events.subscribeWhere('MODEL_ACTIVATED', (e) => e.site === site && (profile == null || e.profile === profile));
     },
   })
   /** The event names the model; it is read back so subscribers get every field as `models` shows it. */

@@ -1,8 +1,9 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { AppError } from '../../errors/app-error';
 import { ErrorCode } from '../../errors/error-codes';
 import { toJobView, type TrainingJobView } from '../../jobs/training-job.repository';
-import type { GraphQLContext } from '../context';
+import { requireScope } from '../../auth/auth.service';
+import { siteProfile, type GraphQLContext } from '../context';
 import { TrainModelInput } from '../inputs/train-model.input';
 import { toModelType } from '../mappers';
 import { ModelType } from '../types/model.type';
@@ -14,21 +15,24 @@ type Subscribe<A> = SubscribeResolverData<unknown, A, GraphQLContext>;
 
 @Resolver(() => TrainingJobType)
 export class TrainingResolver {
+  @Authorized('write')
   @Mutation(() => TrainingJobType, { description: 'Queues a training job; follow it with trainingJob or trainingProgress.' })
-  async trainModel(@Arg('input', () => TrainModelInput) input: TrainModelInput, @Ctx() { services }: GraphQLContext): Promise<TrainingJobType> {
+  async trainModel(@Arg('input', () => TrainModelInput) input: TrainModelInput, @Ctx() ctx: GraphQLContext): Promise<TrainingJobType> {
     const { source, ...rest } = input;
-    const row = await services.training.submit(input.profile, { ...rest, ...source });
+    const row = await ctx.services.training.submit(siteProfile(ctx, input.profile), { ...rest, ...source });
     return toTrainingJobType(toJobView(row));
   }
 
+  @Authorized('read')
   @Query(() => TrainingJobType)
-  async trainingJob(@Arg('id', () => ID) id: string, @Ctx() { services }: GraphQLContext): Promise<TrainingJobType> {
-    return toTrainingJobType(toJobView(await services.training.get(id)));
+  async trainingJob(@Arg('id', () => ID) id: string, @Ctx() { services, auth }: GraphQLContext): Promise<TrainingJobType> {
+    return toTrainingJobType(toJobView(await services.training.get(id, auth.siteName)));
   }
 
+  @Authorized('read')
   @Query(() => TrainingJobConnection, { description: 'Training jobs of a profile, newest first.' })
   async trainingJobs(
-    @Ctx() { services }: GraphQLContext,
+    @Ctx() ctx: GraphQLContext,
     @Arg('profile', () => String, { defaultValue: 'default' }) profile: string,
     @Arg('first', () => Int, { defaultValue: 20 }) first: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
@@ -36,7 +40,7 @@ export class TrainingResolver {
     if (first < 1 || first > MAX_PAGE) {
       throw new AppError(ErrorCode.BAD_USER_INPUT, `first must be between 1 and ${MAX_PAGE}`, { field: 'first' });
     }
-    const { rows, hasNextPage } = await services.training.list(profile, first, after ?? undefined);
+    const { rows, hasNextPage } = await ctx.services.training.list(siteProfile(ctx, profile), first, after ?? undefined);
     const edges = rows.map((row) => ({ cursor: row.id, node: toTrainingJobType(toJobView(row)) }));
     return {
       edges,
@@ -45,15 +49,17 @@ export class TrainingResolver {
     };
   }
 
+  @Authorized('write')
   @Mutation(() => TrainingJobType, { description: 'A queued job never starts; a running one stops and the active models stay.' })
-  async cancelTrainingJob(@Arg('id', () => ID) id: string, @Ctx() { services }: GraphQLContext): Promise<TrainingJobType> {
-    return toTrainingJobType(toJobView(await services.training.cancel(id)));
+  async cancelTrainingJob(@Arg('id', () => ID) id: string, @Ctx() { services, auth }: GraphQLContext): Promise<TrainingJobType> {
+    return toTrainingJobType(toJobView(await services.training.cancel(id, auth.siteName)));
   }
 
   @Subscription(() => TrainingJobType, {
     description: 'The job now, then every change of state or progress until it is finished.',
     subscribe: async ({ args, context }: Subscribe<{ jobId: string }>) => {
-      await context.services.training.get(args.jobId);
+      requireScope(context.auth, 'read');
+      await context.services.training.get(args.jobId, context.auth.siteName);
       return context.services.training.watch(args.jobId);
     },
   })

@@ -50,6 +50,18 @@ export function watchForeignRequests(page: Page, serverUrl: string): string[] {
   return foreign;
 }
 
+/** The localStorage entry the pages keep the API key in (src/dashboard/api/api-key.ts). */
+export const API_KEY_STORAGE = 'netsentinel.apiKey';
+
+/** A sign-in link as an admin would hand it over: the page stores the key and drops it from the address. */
+export function dashboardLink(serverUrl: string, key: string, query = ''): string {
+  return `${serverUrl}/dashboard${query}#key=${encodeURIComponent(key)}`;
+}
+
+export function storedApiKey(page: Page): Promise<string | null> {
+  return page.evaluate((name) => localStorage.getItem(name), API_KEY_STORAGE);
+}
+
 export async function screenshot(page: Page, name: string): Promise<string> {
   await mkdir(SCREENSHOTS, { recursive: true });
   const file = path.join(SCREENSHOTS, name);

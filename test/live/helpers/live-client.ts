@@ -1,5 +1,6 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { TEST_ADMIN_KEY } from '../../helpers/test-server';
 
 export interface GraphQLResult<T> {
   data?: T | null;
@@ -7,8 +8,14 @@ export interface GraphQLResult<T> {
 }
 
 /** One graphql-ws connection to a server's /graphql, as a browser or integration would open it. */
-export function connectLive(httpUrl: string): Client {
-  return createClient({ url: `${httpUrl.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+export function connectLive(httpUrl: string, key = TEST_ADMIN_KEY): Client {
+  return createClient({
+    url: `${httpUrl.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: true,
+    connectionParams: { authorization: `Bearer ${key}` },
+  });
 }
 
 export interface LiveSubscription<T> {

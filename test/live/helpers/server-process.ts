@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { TEST_ADMIN_KEY } from '../../helpers/test-server';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -15,7 +16,7 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
   const child = spawn(
     process.execPath,
     ['--require', path.join(__dirname, 'swc-register.cjs'), path.join(ROOT, 'src/cli/main.ts'), 'serve'],
-    { cwd: ROOT, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: ROOT, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ADMIN_API_KEY: TEST_ADMIN_KEY, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const stderr: string[] = [];
   child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));

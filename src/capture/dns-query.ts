@@ -1,0 +1,74 @@
+/**
+ * Reads the first question of a DNS message (RFC 1035 §4.1): how long its
+ * name is and how random its characters look. DNS tunnels (iodine, dnscat,
+ * dns2tcp in UDP mode) pack data into long, high-entropy names; ordinary
+ * lookups ask for short, readable ones. Only the question is read, never
+ * the answers, so a snap length of a few hundred bytes is enough.
+ */
+export interface DnsQuestion {
+  /** Length of the dotted name without the final dot (what `dig` shows), 0 for the root; -1 when unreadable. */
+  nameLength: number;
+  /** Shannon entropy of the name's characters (dots excluded), bits per character. */
+  entropy: number;
+}
+
+const HEADER = 12;
+/** RFC 1035: a name is at most 255 octets on the wire. */
+const MAX_NAME_WIRE = 255;
+const LABEL_POINTER = 0xc0;
+
+/** Reused across calls: per-character counts and the characters seen, so a read allocates nothing. */
+const counts = new Uint16Array(256);
+const seen = new Uint8Array(MAX_NAME_WIRE);
+
+/**
+ * Fills `out` from the message at `buf[offset..end)`; returns false (and
+ * leaves `out` alone) when it has no question or the name is cut or malformed.
+ * A question name never uses compression, so a pointer counts as malformed.
+ */
+export function readDnsQuestion(buf: Uint8Array, offset: number, end: number, out: DnsQuestion): boolean {
+  if (end - offset < HEADER + 1) return false;
+  const questions = (buf[offset + 4] << 8) | buf[offset + 5];
+  if (questions === 0) return false;
+  let pos = offset + HEADER;
+  let chars = 0;
+  let distinct = 0;
+  let labels = 0;
+  let wire = 1;
+  for (;;) {
+    if (pos >= end) return clear(distinct);
+    const length = buf[pos];
+    if (length === 0) break;
+    if ((length & LABEL_POINTER) !== 0 || pos + 1 + length > end) return clear(distinct);
+    wire += length + 1;
+    if (wire > MAX_NAME_WIRE) return clear(distinct);
+    for (let i = pos + 1; i <= pos + length; i++) {
+      // Names are case-insensitive: fold ASCII letters so 0x20-randomised case does not look random.
+      const b = buf[i];
+      const c = b >= 0x41 && b <= 0x5a ? b | 0x20 : b;
+      if (counts[c]++ === 0) seen[distinct++] = c;
+      chars++;
+    }
+    labels++;
+    pos += length + 1;
+  }
+  out.nameLength = labels === 0 ? 0 : chars + labels - 1;
+  out.entropy = entropy(chars, distinct);
+  return true;
+}
+
+/** Entropy of the counted characters; clears the counts for the next call. */
+function entropy(chars: number, distinct: number): number {
+  let bits = 0;
+  for (let i = 0; i < distinct; i++) {
+    const p = counts[seen[i]] / chars;
+    bits -= p * Math.log2(p);
+    counts[seen[i]] = 0;
+  }
+  return bits;
+}
+
+function clear(distinct: number): false {
+  for (let i = 0; i < distinct; i++) counts[seen[i]] = 0;
+  return false;
+}

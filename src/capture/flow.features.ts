@@ -1,0 +1,331 @@
+import { ADDRESS_MULTICAST, classifyAddress } from '../features/address.features';
+import { TrafficRecord } from '../records/traffic-record';
+import { DecayWindows } from './damped-stats';
+import { DistinctCounter } from './distinct-counter';
+import { PairKeyStore, SingleKeyStore } from './key-stores';
+import { LruNode } from './lru-list';
+import { RecencyEntry, RecencyMap } from './recency-map';
+import {
+  compileAttributeBuilder, DEFAULT_WINDOWED_OPTIONS, validateHalfLives, WindowedFeatureOptions, windowSuffix,
+} from './windowed.features';
+
+/**
+ * The packet defaults with bigger host tables: there are far fewer flows than
+ * packets, and a spoofed flood brings a new source with every flow. Ten
+ * thousand of them (the floods in ../shared/data/pcaps) must not push out the
+ * hosts that were there before.
+ */
+export const DEFAULT_FLOW_FEATURE_OPTIONS: Readonly<WindowedFeatureOptions> = {
+  ...DEFAULT_WINDOWED_OPTIONS,
+  maxHosts: 16_384,
+  maxPairs: 32_768,
+};
+
+/** Table sizes, and how many keys each table forgot to stay within its cap. */
+export interface FlowFeatureStats {
+  hosts: number;
+  destinations: number;
+  pairs: number;
+  evictedHosts: number;
+  evictedDestinations: number;
+  evictedPairs: number;
+}
+
+/**
+ * Metric names in output order, per scope. Per window: rate = flows per
+ * second, size = IP bytes both ways, gap = seconds between a source's flows,
+ * fanout = decayed number of distinct destination ports / hosts of a source,
+ * fanin_hosts = of sources reaching a destination, ports = distinct ports
+ * reached on a destination, fail_share = share of flows that failed (below).
+ */
+const HOST_METRICS = ['rate', 'size_mean', 'size_std', 'gap_mean', 'gap_std', 'fanout_ports', 'fanout_hosts', 'fail_share'] as const;
+const DST_METRICS = ['rate', 'fanin_hosts', 'ports', 'fail_share'] as const;
+const PAIR_METRICS = ['rate', 'size_mean', 'size_std'] as const;
+const STATE_METRICS = ['fail_rate'] as const;
+
+/** Slots per window of a source host: size triple, gap triple, failed weight, two distinct-count sums. */
+const HOST_STRIDE = 9;
+const HOST_GAP = 3;
+const HOST_FAIL = 6;
+const HOST_PORTS = 7;
+const HOST_HOSTS = 8;
+/** Slots per window of a destination host: weight, failed weight, two distinct-count sums. */
+const DST_STRIDE = 4;
+const DST_FAIL = 1;
+const DST_SOURCES = 2;
+const DST_PORTS = 3;
+/** Pair: the size triple. State: the weight. */
+const PAIR_STRIDE = 3;
+const STATE_STRIDE = 1;
+/** Seconds added to a flow's duration for its packet rate. */
+const PKT_RATE_SMOOTHING_S = 0.1;
+/**
+ * Link-wide state rates only use windows this short: a flood shows within a
+ * second, and longer windows would carry it over to every ordinary flow in the
+ * same state for minutes afterwards.
+ */
+const MAX_STATE_HALF_LIFE_MS = 1_000;
+
+/**
+ * TCP states of a connection that never got going: no answer (S0), refused
+ * (REJ), reset by the originator before any answer (RSTOS0), a SYN-ACK
+ * answered by a reset (RSTRH: backscatter of spoofed floods). RSTO/RSTR
+ * are not here (browsers abort established connections all the time), nor
+ * SH/SHR, which mostly mean the capture began mid-connection.
+ */
+const FAILED_TCP_STATES = new Set(['S0', 'REJ', 'RSTOS0', 'RSTRH']);
+
+/**
+ * A flow that failed: a TCP attempt that never got going, or a UDP, ICMP or
+ * ARP exchange with one host that was never answered. Scans, sweeps and
+ * spoofed floods are mostly such flows; ordinary traffic mostly is not.
+ * Multicast and broadcast get no answers by design, so they never fail.
+ */
+export function failedFlow(record: TrafficRecord): boolean {
+  const state = record.connState;
+  if (record.protocol === 'TCP') return state !== undefined && FAILED_TCP_STATES.has(state);
+  const unanswered = state === 'S0' || (state === 'OTH' && record.packetsIn === 0 && (record.packetsOut ?? 0) > 0);
+  return unanswered && !isGroupAddress(record.destIp ?? '');
+}
+
+/** Multicast, limited broadcast, or (a guess without the netmask) a /24 directed broadcast. */
+function isGroupAddress(ip: string): boolean {
+  return (classifyAddress(ip) & 3) === ADDRESS_MULTICAST || ip.endsWith('.255');
+}
+
+class Entry implements RecencyEntry {
+  keyA = '';
+  keyB = '';
+  keyC = 0;
+  protectedSegment = false;
+  older: LruNode | undefined = undefined;
+  newer: LruNode | undefined = undefined;
+  lastTime = Number.NEGATIVE_INFINITY;
+  readonly slots: Float64Array;
+
+  constructor(windows: DecayWindows, stride: number) {
+    this.slots = new Float64Array(windows.count * stride);
+  }
+
+  reset(): void {
+    this.lastTime = Number.NEGATIVE_INFINITY;
+    this.slots.fill(0);
+  }
+}
+
+/** An entry that also counts distinct ports and hosts (a source's destinations, a destination's sources). */
+class CountingEntry extends Entry {
+  readonly ports: DistinctCounter<number>;
+  readonly hosts: DistinctCounter<string>;
+
+  constructor(windows: DecayWindows, stride: number, maxDistinct: number) {
+    super(windows, stride);
+    this.ports = new DistinctCounter(windows, maxDistinct);
+    this.hosts = new DistinctCounter(windows, maxDistinct);
+  }
+
+  override reset(): void {
+    super.reset();
+    this.ports.clear();
+    this.hosts.clear();
+  }
+}
+
+/**
+ * Windowed features of flows, in the spirit of Kitsune (NDSS'18) and of the
+ * KDD'99 traffic features: each finished flow is one observation at its end
+ * time, added to decaying statistics kept per source host, per destination
+ * host, per host pair and per connection state across the link. They make
+ * visible what one flow alone cannot show: a scan (many ports or hosts from
+ * one source, most attempts failing), a flood or a distributed attack (many
+ * sources, spoofed or not, towards one destination), brute force (a high
+ * rate of similar flows from one source to one service), a flood from fully
+ * random addresses (a burst of flows in the same failed state link-wide).
+ *
+ * Each flow also gets its packet rate (packets per second over its
+ * duration). Identifiers are keys only, never values: no address or port
+ * becomes a feature. Tables are capped and forget their least recently used keys.
+ */
+export class FlowFeatures {
+  readonly names: readonly string[];
+  private readonly values: Float64Array;
+  private readonly windows: DecayWindows;
+  private readonly stateWindows: DecayWindows;
+  private readonly hosts: RecencyMap<CountingEntry>;
+  private readonly destinations: RecencyMap<CountingEntry>;
+  private readonly pairs: RecencyMap<Entry>;
+  private readonly states: RecencyMap<Entry>;
+  private readonly buildAttributes: (values: Float64Array) => Record<string, number>;
+
+  constructor(options: Partial<WindowedFeatureOptions> = {}) {
+    const o = { ...DEFAULT_FLOW_FEATURE_OPTIONS, ...options };
+    validateHalfLives(o.halfLivesMs);
+    const windows = new DecayWindows(o.halfLivesMs);
+    this.windows = windows;
+    const stateWindows = new DecayWindows(stateHalfLives(o.halfLivesMs));
+    this.stateWindows = stateWindows;
+    this.names = flowFeatureNames(o.halfLivesMs);
+    this.values = new Float64Array(this.names.length);
+    this.buildAttributes = compileAttributeBuilder(this.names);
+    const reset = (entry: Entry): void => entry.reset();
+    this.hosts = new RecencyMap(o.maxHosts, new SingleKeyStore(), () => new CountingEntry(windows, HOST_STRIDE, o.maxDistinctPerHost), reset);
+    this.destinations = new RecencyMap(o.maxHosts, new SingleKeyStore(), () => new CountingEntry(windows, DST_STRIDE, o.maxDistinctPerHost), reset);
+    this.pairs = new RecencyMap(o.maxPairs, new PairKeyStore(), () => new Entry(windows, PAIR_STRIDE), reset);
+    // Protocol × state: a few dozen keys at most.
+    this.states = new RecencyMap(256, new PairKeyStore(), () => new Entry(stateWindows, STATE_STRIDE), reset);
+  }
+
+  get stats(): FlowFeatureStats {
+    return {
+      hosts: this.hosts.size, destinations: this.destinations.size, pairs: this.pairs.size,
+      evictedHosts: this.hosts.evicted, evictedDestinations: this.destinations.evicted, evictedPairs: this.pairs.evicted,
+    };
+  }
+
+  /**
+   * Adds a finished flow and merges the features as of it into its
+   * attributes (the flow's own attributes win on a name clash).
+   */
+  annotate(record: TrafficRecord): void {
+    const durationS = record.duration ?? 0;
+    const now = (record.timestamp ?? 0) + durationS * 1000;
+    const src = record.srcIp ?? '';
+    const dst = record.destIp ?? '';
+    const dstPort = record.destPort ?? -1;
+    const size = flowSize(record);
+    const failed = failedFlow(record) ? 1 : 0;
+    const count = this.windows.count;
+    this.updateHost(this.hosts.use(src, '', 0), now, dst, dstPort, size, failed);
+    this.updateDestination(this.destinations.use(dst, '', 0), now, src, dstPort, failed, HOST_METRICS.length * count);
+    this.updatePair(this.pairs.use(src, dst, 0), now, size, (HOST_METRICS.length + DST_METRICS.length) * count);
+    const stateAt = (HOST_METRICS.length + DST_METRICS.length + PAIR_METRICS.length) * count;
+    // TCP only: unanswered UDP and ICMP are common in ordinary traffic, and floods of them hit one destination.
+    if (failed && record.protocol === 'TCP') this.updateState(this.states.use(record.protocol, record.connState ?? '', 0), now, stateAt);
+    else this.values.fill(0, stateAt);
+
+    const attributes = this.buildAttributes(this.values);
+    const own = record.attributes;
+    record.attributes = own ? Object.assign(attributes, own) : attributes;
+    const packets = (record.packetsOut ?? 0) + (record.packetsIn ?? 0);
+    // n packets have n - 1 gaps. The added 100 ms keeps two packets a microsecond apart from
+    // reading as a million per second: only a sustained burst (a scripted RPC sweep) gets a high rate.
+    if (packets >= 2) record.attributes.flow_pkt_rate = (packets - 1) / (durationS + PKT_RATE_SMOOTHING_S);
+  }
+
+  private updateHost(host: CountingEntry, now: number, dst: string, dstPort: number, size: number, failed: number): void {
+    const windows = this.windows;
+    const slots = host.slots;
+    const hadPrevious = host.lastTime > Number.NEGATIVE_INFINITY;
+    const gapSeconds = Math.max(0, now - host.lastTime) / 1000;
+    windows.advance(now - host.lastTime);
+    windows.decay(slots, HOST_STRIDE);
+    for (let w = 0; w < windows.count; w++) {
+      const at = w * HOST_STRIDE;
+      windows.observe(slots, at, size);
+      if (hadPrevious) windows.observe(slots, at + HOST_GAP, gapSeconds);
+      slots[at + HOST_FAIL] += failed;
+    }
+    if (dstPort >= 0) host.ports.observe(dstPort, now, host.lastTime, slots, HOST_PORTS, HOST_STRIDE);
+    host.hosts.observe(dst, now, host.lastTime, slots, HOST_HOSTS, HOST_STRIDE);
+    host.lastTime = Math.max(host.lastTime, now);
+
+    const count = windows.count;
+    const v = this.values;
+    for (let w = 0; w < count; w++) {
+      const at = w * HOST_STRIDE;
+      v[w] = windows.rate(w, slots[at]);
+      v[count + w] = windows.mean(slots, at);
+      v[2 * count + w] = windows.std(slots, at);
+      v[3 * count + w] = windows.mean(slots, at + HOST_GAP);
+      v[4 * count + w] = windows.std(slots, at + HOST_GAP);
+      v[5 * count + w] = slots[at + HOST_PORTS];
+      v[6 * count + w] = slots[at + HOST_HOSTS];
+      v[7 * count + w] = share(slots[at + HOST_FAIL], slots[at]);
+    }
+  }
+
+  private updateDestination(entry: CountingEntry, now: number, src: string, dstPort: number, failed: number, outAt: number): void {
+    const windows = this.windows;
+    const slots = entry.slots;
+    windows.advance(now - entry.lastTime);
+    windows.decay(slots, DST_STRIDE);
+    for (let w = 0; w < windows.count; w++) {
+      slots[w * DST_STRIDE] += 1;
+      slots[w * DST_STRIDE + DST_FAIL] += failed;
+    }
+    entry.hosts.observe(src, now, entry.lastTime, slots, DST_SOURCES, DST_STRIDE);
+    if (dstPort >= 0) entry.ports.observe(dstPort, now, entry.lastTime, slots, DST_PORTS, DST_STRIDE);
+    entry.lastTime = Math.max(entry.lastTime, now);
+
+    const count = windows.count;
+    const v = this.values;
+    for (let w = 0; w < count; w++) {
+      const at = w * DST_STRIDE;
+      v[outAt + w] = windows.rate(w, slots[at]);
+      v[outAt + count + w] = slots[at + DST_SOURCES];
+      v[outAt + 2 * count + w] = slots[at + DST_PORTS];
+      v[outAt + 3 * count + w] = share(slots[at + DST_FAIL], slots[at]);
+    }
+  }
+
+  private updatePair(pair: Entry, now: number, size: number, outAt: number): void {
+    const windows = this.windows;
+    const count = windows.count;
+    const slots = pair.slots;
+    const v = this.values;
+    windows.advance(now - pair.lastTime);
+    windows.decay(slots, PAIR_STRIDE);
+    for (let w = 0; w < count; w++) {
+      const at = w * PAIR_STRIDE;
+      windows.observe(slots, at, size);
+      v[outAt + w] = windows.rate(w, slots[at]);
+      v[outAt + count + w] = windows.mean(slots, at);
+      v[outAt + 2 * count + w] = windows.std(slots, at);
+    }
+    pair.lastTime = Math.max(pair.lastTime, now);
+  }
+
+  private updateState(state: Entry, now: number, outAt: number): void {
+    const windows = this.stateWindows;
+    const slots = state.slots;
+    windows.advance(now - state.lastTime);
+    windows.decay(slots, STATE_STRIDE);
+    for (let w = 0; w < windows.count; w++) {
+      slots[w] += 1;
+      this.values[outAt + w] = windows.rate(w, slots[w]);
+    }
+    state.lastTime = Math.max(state.lastTime, now);
+  }
+}
+
+/** Flow feature column names in output order: scope, then metric, then window. */
+export function flowFeatureNames(halfLivesMs: readonly number[]): string[] {
+  const suffixes = halfLivesMs.map(windowSuffix);
+  const names: string[] = [];
+  const add = (scope: string, metrics: readonly string[]): void => {
+    for (const metric of metrics) for (const suffix of suffixes) names.push(`${scope}_${metric}_${suffix}`);
+  };
+  add('host', HOST_METRICS);
+  add('dst', DST_METRICS);
+  add('pair', PAIR_METRICS);
+  for (const metric of STATE_METRICS) for (const h of stateHalfLives(halfLivesMs)) names.push(`state_${metric}_${windowSuffix(h)}`);
+  return names;
+}
+
+/** The windows of link-wide state rates: those up to MAX_STATE_HALF_LIFE_MS, or the shortest one. */
+function stateHalfLives(halfLivesMs: readonly number[]): number[] {
+  const short = halfLivesMs.filter((h) => h <= MAX_STATE_HALF_LIFE_MS);
+  return short.length > 0 ? short : [Math.min(...halfLivesMs)];
+}
+
+function share(part: number, whole: number): number {
+  return whole > 0 ? Math.min(1, part / whole) : 0;
+}
+
+/** A flow's IP bytes both ways (payload bytes when IP bytes are unknown). */
+function flowSize(record: TrafficRecord): number {
+  const orig = record.attributes?.orig_ip_bytes;
+  const resp = record.attributes?.resp_ip_bytes;
+  if (typeof orig === 'number' && typeof resp === 'number') return orig + resp;
+  return (record.bytesOut ?? 0) + (record.bytesIn ?? 0);
+}

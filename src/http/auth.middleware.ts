@@ -1,0 +1,38 @@
+import type { RequestHandler } from 'express';
+import type { AuthContext } from '../auth/auth-context';
+import type { AuthService } from '../auth/auth.service';
+import { isAppError } from '../errors/app-error';
+import { ErrorCode } from '../errors/error-codes';
+
+/**
+ * Every API route needs a key: the caller's AuthContext goes to `res.locals.auth`
+ * (rate limits and GraphQL read it there). A missing or wrong key is 401 with
+ * UNAUTHENTICATED and a `WWW-Authenticate` challenge, as RFC 6750 asks.
+ */
+export function requireApiKey(auth: AuthService): RequestHandler {
+  return (req, res, next) => {
+    auth.authenticate(req.headers.authorization).then(
+      (caller) => {
+        res.locals.auth = caller;
+        next();
+      },
+      (err: unknown) => {
+        if (isAppError(err) && err.code === ErrorCode.UNAUTHENTICATED) res.setHeader('www-authenticate', 'Bearer realm="netsentinel"');
+        next(err);
+      },
+    );
+  };
+}
+
+export function callerOf(locals: Record<string, unknown>): AuthContext {
+  return locals.auth as AuthContext;
+}
+
+/** graphql-ws clients send the key in `connectionParams`: `{ authorization: "Bearer KEY" }` or `{ apiKey: "KEY" }`. */
+export function connectionAuthorization(params: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  if (!params) return undefined;
+  if (typeof params.authorization === 'string') return params.authorization;
+  if (typeof params.Authorization === 'string') return params.Authorization;
+  if (typeof params.apiKey === 'string') return `Bearer ${params.apiKey}`;
+  return undefined;
+}
