@@ -11,11 +11,17 @@ import type { AnomalyEvent } from '../src/events/events';
 export type Request = { type: 'publish'; rate: number; seconds: number } | { type: 'stamps' } | { type: 'stop' };
 export type Reply =
   | { type: 'ready'; url: string }
-  | { type: 'published'; count: number; dropped: number }
-  | { type: 'stamps'; ids: string[]; times: number[] };
+  | { type: 'published'; count: number }
+  | { type: 'stamps'; ids: string[]; times: number[]; cpuMs: number; dropped: number };
 
 /** Milliseconds on the wall clock, with the sub-millisecond precision of performance.now(). */
 export const wallClock = (): number => performance.timeOrigin + performance.now();
+
+/** CPU time this process has used so far (all threads, user and system). */
+export function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
 
 async function main(): Promise<void> {
   // The built JavaScript: tsx cannot emit the decorator metadata the schema needs.
@@ -38,11 +44,11 @@ async function main(): Promise<void> {
       await server.stop();
       process.exit(0);
     } else if (msg.type === 'stamps') {
-      reply({ type: 'stamps', ids: [...stamps.keys()], times: [...stamps.values()] });
+      reply({ type: 'stamps', ids: [...stamps.keys()], times: [...stamps.values()], cpuMs: cpuMs(), dropped: bus.stats().dropped });
       stamps.clear();
     } else {
       const count = await publishAtRate(bus.publish.bind(bus), msg.rate, msg.seconds);
-      reply({ type: 'published', count, dropped: bus.stats().dropped });
+      reply({ type: 'published', count });
     }
   });
 }

@@ -23,6 +23,9 @@ const REPORTED = [
   { name: 'hbos' },
   { name: 'half-space-trees' },
   { name: 'ensemble' },
+  { name: 'empirical-tails' },
+  // The same detector letting the most surprising column decide: best on the pcaps, worst under drift (CTU).
+  { name: 'empirical-tails', params: { combine: 'max' } },
 ];
 const PROFILE_KINDS = { packet: 'PACKET', flow: 'FLOW', tabular: 'TABULAR' } as const;
 /** The profile default (schema default of Profile.contamination). */

@@ -35,7 +35,7 @@ type Attempt = Outcome & { rows: number };
 /**
  * Stores anomalies so that a database outage costs no detection and loses
  * nothing (up to `max`): a write the database cannot take is kept in memory
- * and written, in order, by a retry loop with exponential backoff once the
+ * and written, oldest first, by a retry loop with exponential backoff once the
  * database answers again. Each anomaly carries its own uid and the insert skips
  * uids already stored, so a write repeated after an ambiguous failure (a
  * connection dropped after the commit, a timeout) stores every anomaly once.
@@ -52,6 +52,8 @@ export class AnomalyWriter {
   private down = false;
   /** The buffer filled up during this outage (logged once per outage, not per request). */
   private full = false;
+  /** Held anomalies still to be written one by one: their batch was refused, and one bad row must not sink the others. */
+  private singly = 0;
   private wake?: () => void;
 
   constructor(
@@ -133,16 +135,20 @@ export class AnomalyWriter {
         this.down = false;
         this.queue.splice(0, result.rows);
         this.flushed += result.rows;
+        this.singly = Math.max(0, this.singly - result.rows);
         delay = RETRY_MIN_MS;
         if (this.queue.length === 0) {
           this.full = false;
           this.logger.info({ flushed: this.flushed, dropped: this.dropped }, 'database back: held anomalies written');
         }
+      } else if (result.outcome === 'refused' && result.rows > 1) {
+        this.singly = result.rows;
       } else if (result.outcome === 'refused') {
-        // Retrying a statement the database rejects would block everything behind it forever.
-        this.queue.splice(0, result.rows);
-        this.dropped += result.rows;
-        this.logger.error({ err: result.err, anomalies: result.rows }, 'database refused held anomalies: dropped');
+        // Retrying a row the database rejects would block everything behind it forever.
+        this.queue.splice(0, 1);
+        this.dropped++;
+        this.singly = Math.max(0, this.singly - 1);
+        this.logger.error({ err: result.err }, 'database refused a held anomaly: dropped');
       } else {
         this.logger.debug({ err: result.err, retryInMs: delay }, 'database still unavailable');
         await this.backoff(delay);
@@ -154,7 +160,7 @@ export class AnomalyWriter {
   /** Writes the oldest held anomalies, or keeps waiting on an earlier write of them that has not finished. */
   private async attempt(): Promise<Attempt> {
     if (!this.pending) {
-      const rows = Math.min(CHUNK, this.queue.length);
+      const rows = Math.min(this.singly > 0 ? 1 : CHUNK, this.queue.length);
       const attempt = this.repo.insertMany(this.queue.slice(0, rows)).then(
         (): Outcome => ({ outcome: 'written' }),
         (err: unknown): Outcome => ({ outcome: isDatabaseUnavailable(err) ? 'unavailable' : 'refused', err }),

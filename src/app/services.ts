@@ -62,7 +62,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
 
   const registry = createDefaultRegistry();
   const events = createEventBus(config.redisUrl, config.events);
-  const profiles = new ProfileService(db.prisma, registry);
+  const profiles = new ProfileService(db.prisma, registry, { minRetrainSeconds: config.training.minRetrainSeconds });
   const models = new ModelRepository(db.prisma);
   const anomalies = new AnomalyRepository(db.prisma, db.pool);
   const traffic = new TrafficRepository(db.pool);

@@ -26,6 +26,7 @@ interface CacheEntry {
 export class AuthService {
   private readonly cache = new Map<string, CacheEntry>();
   private stopWatching?: () => Promise<unknown>;
+  private readonly revokedListeners = new Set<(keyId: string) => void>();
   private openContext?: Promise<AuthContext>;
 
   constructor(
@@ -38,9 +39,18 @@ export class AuthService {
   watchRevocations(): void {
     const revoked = this.events.subscribe('API_KEY_REVOKED');
     void (async () => {
-      for await (const { hash } of revoked) this.cache.delete(hash);
+      for await (const { hash, keyId } of revoked) {
+        this.cache.delete(hash);
+        for (const listener of this.revokedListeners) listener(keyId);
+      }
     })();
     this.stopWatching = () => revoked.return();
+  }
+
+  /** Called with the id of every key revoked, here or on another instance; returns the unsubscribe. */
+  onRevoked(listener: (keyId: string) => void): () => void {
+    this.revokedListeners.add(listener);
+    return () => this.revokedListeners.delete(listener);
   }
 
   async close(): Promise<void> {
@@ -53,7 +63,7 @@ export class AuthService {
    * returned so the caller can print it this once.
    */
   async bootstrap(adminApiKey?: string): Promise<string | undefined> {
-    const site = await this.prisma.site.upsert({ where: { name: DEFAULT_SITE }, update: {}, create: { name: DEFAULT_SITE } });
+    const site = await this.ensureDefaultSite();
     if (adminApiKey) {
       const hash = hashApiKey(adminApiKey);
       await this.prisma.apiKey.updateMany({
@@ -122,7 +132,7 @@ export class AuthService {
       ? row
       : await this.prisma.apiKey.update({ where: { id }, data: { revokedAt: new Date() }, include: { site: { select: { name: true } } } });
     this.cache.delete(row.hash);
-    this.events.publish('API_KEY_REVOKED', { hash: row.hash });
+    this.events.publish('API_KEY_REVOKED', { hash: row.hash, keyId: row.id });
     return revoked;
   }
 
@@ -153,8 +163,13 @@ export class AuthService {
     return auth;
   }
 
+  /** The root key and the seed REST clients belong to it; it exists from the first start. */
+  ensureDefaultSite(): Promise<Site> {
+    return this.prisma.site.upsert({ where: { name: DEFAULT_SITE }, update: {}, create: { name: DEFAULT_SITE } });
+  }
+
   private async defaultSiteContext(): Promise<AuthContext> {
-    const site = await this.prisma.site.upsert({ where: { name: DEFAULT_SITE }, update: {}, create: { name: DEFAULT_SITE } });
+    const site = await this.ensureDefaultSite();
     return { siteId: site.id, siteName: site.name, keyId: null, scopes: SCOPES, root: true };
   }
 

@@ -5,6 +5,7 @@ import { isAppError } from '../errors/app-error';
 import { createLogger } from '../logger';
 import { captureCommand } from './commands/capture.command';
 import { importCommand } from './commands/import.command';
+import { keysCommand } from './commands/keys.command';
 import { modelsCommand } from './commands/models.command';
 import { scoreCommand } from './commands/score.command';
 import { trainCommand } from './commands/train.command';
@@ -21,8 +22,9 @@ Commands:
   models           list a profile's model versions
   score            score a file (pcap, zeek, csv, kdd) into JSON lines; anomalies are stored
   capture          capture live on an interface (tcpdump) and score as it comes
+  keys             create, list or revoke API keys (as the operator, straight in the database)
 
-Configuration comes from the environment: PORT, HOST, DATABASE_URL, REDIS_URL, LOG_LEVEL, DATA_DIR.`;
+Configuration comes from the environment: PORT, HOST, DATABASE_URL, REDIS_URL, LOG_LEVEL, DATA_DIR, ADMIN_API_KEY, AUTH.`;
 
 async function serve(): Promise<void> {
   const config = loadConfig();
@@ -84,6 +86,9 @@ async function main(argv: string[]): Promise<void> {
       return;
     case 'capture':
       process.exitCode = await captureCommand(args);
+      return;
+    case 'keys':
+      process.exitCode = await keysCommand(args);
       return;
     case 'help':
     case '--help':

@@ -31,6 +31,8 @@ const envSchema = z.object({
   TRAINING_STALL_MS: z.coerce.number().int().min(1_000).default(30_000),
   /** Heap limit of the fitting thread: a runaway fit fails its job instead of the process. */
   TRAINING_MEMORY_MB: z.coerce.number().int().min(64).default(2_048),
+  /** Shortest `retrainEvery` (seconds) a profile may set: retraining more often mostly repeats work. */
+  TRAINING_MIN_RETRAIN_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Namespaces BullMQ's Redis keys (tests and several deployments can share one Redis). */
   QUEUE_PREFIX: z.string().trim().min(1).default('netsentinel'),
   /** Prepended to every Redis pub/sub channel, so deployments (or parallel test files) sharing a Redis stay apart. */
@@ -50,7 +52,12 @@ const envSchema = z.object({
   /** `off` lets every caller act as the default site's admin: only allowed when HOST is a loopback address. */
   AUTH: z.enum(['on', 'off']).default('on'),
   /** The bootstrap (root) key; without it one is generated and printed once on first start. */
-  ADMIN_API_KEY: z.string().trim().min(20, 'must be at least 20 characters').optional(),
+  ADMIN_API_KEY: z
+    .string()
+    .trim()
+    .transform((v) => (v === '' ? undefined : v))
+    .pipe(z.string().min(20, 'must be at least 20 characters').optional())
+    .optional(),
   /** Deepest selection nesting an operation may have (introspection fields do not count). */
   MAX_QUERY_DEPTH: z.coerce.number().int().min(1).max(100).default(10),
   /** Estimated cost an operation may have: 1 per field, list fields times their `first`/size argument (see src/limits/query-limits.ts). */
@@ -79,6 +86,7 @@ export interface Config {
     stallMs: number;
     memoryMb: number;
     queuePrefix: string;
+    minRetrainSeconds: number;
   };
   events: { prefix: string; buffer: number };
   assetsDir?: string;
@@ -126,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       stallMs: e.TRAINING_STALL_MS,
       memoryMb: e.TRAINING_MEMORY_MB,
       queuePrefix: e.QUEUE_PREFIX,
+      minRetrainSeconds: e.TRAINING_MIN_RETRAIN_SECONDS,
     },
     events: { prefix: e.EVENTS_PREFIX, buffer: e.EVENTS_BUFFER },
     assetsDir: e.ASSETS_DIR,

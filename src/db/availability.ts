@@ -59,7 +59,7 @@ export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
 }
 
 /** The coded error a client gets for an operation that needed the database while it is down. */
-export function databaseUnavailable(detail?: string): AppError {
+function databaseUnavailable(detail?: string): AppError {
   return new AppError(ErrorCode.DATABASE_UNAVAILABLE, `The database is unavailable${detail ? ` (${detail})` : ''}; try again shortly`);
 }
 

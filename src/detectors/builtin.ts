@@ -1,4 +1,5 @@
 import type { DetectorPlugin } from './detector.types';
+import { empiricalTails } from './empirical-tails';
 import { createEnsemble } from './ensemble';
 import { halfSpaceTrees } from './half-space-trees';
 import { hbos } from './hbos';
@@ -7,7 +8,7 @@ import { knnDistance } from './knn-distance';
 import { DetectorRegistry } from './registry';
 
 /** The detectors an ensemble can combine. */
-const singleDetectors: readonly DetectorPlugin[] = [isolationForest, knnDistance, hbos, halfSpaceTrees];
+const singleDetectors: readonly DetectorPlugin[] = [isolationForest, knnDistance, hbos, halfSpaceTrees, empiricalTails];
 
 /** The one list a new detector is added to; the conformance suite tests every entry. */
 export const builtinDetectors: readonly DetectorPlugin[] = [...singleDetectors, createEnsemble(singleDetectors)];

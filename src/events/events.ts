@@ -39,6 +39,7 @@ export interface ModelsChangedEvent {
 /** Other instances drop a revoked key from their caches at once. */
 export interface ApiKeyRevokedEvent {
   hash: string;
+  keyId: string;
 }
 
 /** The one typed map of topics. */

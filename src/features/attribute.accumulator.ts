@@ -1,3 +1,4 @@
+import type { Column } from '../records/record-columns';
 import { CategoricalAccumulator, CategoryCounter, type CategoryOptions } from './categorical.encoder';
 import type { CategoricalFeatureSpec, NumericFeatureSpec } from './feature-spec.types';
 import { NumericAccumulator } from './numeric.scaler';
@@ -41,6 +42,15 @@ export class AttributeAccumulator {
     } else if (typeof v === 'string' && v !== '') {
       this.present++;
       this.categorical?.addValue(v);
+    }
+  }
+
+  /** The column's values in row order: the same as addValue() for each row's value. */
+  addColumn(c: Column, rows: number): void {
+    const { numbers, codes, dict } = c;
+    for (let i = 0; i < rows; i++) {
+      if (codes !== null && codes[i] !== 0) this.addValue(dict[codes[i] - 1]);
+      else if (numbers !== null && !Number.isNaN(numbers[i])) this.addValue(numbers[i]);
     }
   }
 

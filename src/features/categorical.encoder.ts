@@ -1,6 +1,7 @@
+import type { Column } from '../records/record-columns';
 import type { TrafficRecord } from '../records/traffic-record';
 import type { CategoricalFeatureSpec, CategoricalSource } from './feature-spec.types';
-import { sourceKey, stringReader, type StringReader } from './value-source';
+import { categoryOf, sourceKey, stringReader, type StringReader } from './value-source';
 
 export interface CategoryOptions {
   maxCategories: number;
@@ -154,12 +155,28 @@ export class CategoricalWriter {
 
   /** A missing value with no missing column in training lights nothing rather than borrowing another column. */
   write(r: TrafficRecord, out: Float64Array, base: number): void {
-    const v = this.read(r);
-    if (v === undefined) {
-      if (this.missingAt >= 0) out[base + this.missingAt] = 1;
+    const col = this.columnOf(this.read(r));
+    if (col >= 0) out[base + col] = 1;
+  }
+
+  /** Row i of a column batch's values goes to out[i * stride ..]; undefined = the batch lacks the column. */
+  writeColumn(c: Column | undefined, rows: number, out: Float64Array, stride: number): void {
+    if (c === undefined) {
+      if (this.missingAt >= 0) for (let i = 0; i < rows; i++) out[i * stride + this.missingAt] = 1;
       return;
     }
-    const col = this.index.get(v);
-    out[base + (col === undefined ? this.unseenAt : col)] = 1;
+    // Strings are looked up once per dictionary entry, not once per row.
+    const byCode = Int32Array.from({ length: c.dict.length + 1 }, (_, k) => (k === 0 ? -1 : this.columnOf(categoryOf(c.dict[k - 1]))));
+    const { codes, numbers } = c;
+    for (let i = 0; i < rows; i++) {
+      const col = codes !== null && codes[i] !== 0 ? byCode[codes[i]] : this.columnOf(numbers === null ? undefined : categoryOf(numbers[i]));
+      if (col >= 0) out[i * stride + col] = 1;
+    }
+  }
+
+  /** The absolute column a value lights, -1 for none. */
+  private columnOf(v: string | undefined): number {
+    if (v === undefined) return this.missingAt;
+    return this.index.get(v) ?? this.unseenAt;
   }
 }

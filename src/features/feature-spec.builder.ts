@@ -1,5 +1,6 @@
 import { AppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-codes';
+import type { Column, RecordColumns } from '../records/record-columns';
 import type { RecordKind, TrafficRecord } from '../records/traffic-record';
 import { AddressAccumulator } from './address.features';
 import { AttributeAccumulator } from './attribute.accumulator';
@@ -111,6 +112,32 @@ export class FeatureSpecBuilder {
     this.rows += records.length;
   }
 
+  /**
+   * The same as add(batch.toRecords()), without an object per record:
+   * attributes are read column by column, and field features (addresses,
+   * ports, sizes...) see records of the top-level fields only, and only when
+   * the batch has such fields.
+   */
+  addColumns(batch: RecordColumns): void {
+    if (batch.hasFeatureFields()) {
+      const fixed = this.fixed;
+      for (const r of batch.toRecords({ attributes: false })) {
+        for (let i = 0; i < fixed.length; i++) fixed[i].add(r);
+        this.serviceSide.add(r);
+      }
+    }
+    const columns = batch.columns.filter((c) => c.attribute);
+    // New columns join in the order add() would meet them: by the first row holding a value, then column order.
+    const fresh = columns
+      .filter((c) => !this.attributes.has(c.name))
+      .map((c) => ({ c, row: firstValue(c, batch.rows) }))
+      .filter((f) => f.row >= 0)
+      .sort((a, b) => a.row - b.row);
+    for (const { c } of fresh) this.attributes.set(c.name, this.excluded.has(c.name.toLowerCase()) ? null : this.newAttribute(c.name));
+    for (const c of columns) this.attributes.get(c.name)?.addColumn(c, batch.rows);
+    this.rows += batch.rows;
+  }
+
   /** Does not consume the builder: more chunks may be added and build() called again. */
   build(): FeatureSpec {
     if (this.rows === 0) {
@@ -171,6 +198,13 @@ export class FeatureSpecBuilder {
     const categories = this.kind === 'tabular' ? this.categoryOptions : null;
     return new AttributeAccumulator(name, this.options.reservoirSize, this.options.seed, categories);
   }
+}
+
+function firstValue(c: Column, rows: number): number {
+  for (let i = 0; i < rows; i++) {
+    if ((c.codes !== null && c.codes[i] !== 0) || (c.numbers !== null && !Number.isNaN(c.numbers[i]))) return i;
+  }
+  return -1;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -1,4 +1,5 @@
 import type { Matrix } from '../detectors/matrix';
+import type { RecordColumns } from '../records/record-columns';
 import type { TrafficRecord } from '../records/traffic-record';
 import { AddressWriter } from './address.features';
 import { CategoricalWriter } from './categorical.encoder';
@@ -23,6 +24,13 @@ export class FeatureEncoder {
   private readonly ports: PortWriter[] = [];
   private readonly addresses: AddressWriter[] = [];
   private readonly sides: ServiceSideWriter[] = [];
+  // For transformColumns: numeric and categorical writers split by where they read.
+  private readonly numericAttributes: { name: string; writer: NumericWriter }[] = [];
+  private readonly categoricalAttributes: { name: string; writer: CategoricalWriter }[] = [];
+  private readonly fieldNumeric: NumericWriter[] = [];
+  private readonly fieldCategorical: CategoricalWriter[] = [];
+  /** Whether some feature reads a top-level field (address, port, size...). */
+  private readonly readsFields: boolean;
 
   constructor(readonly spec: FeatureSpec) {
     const layout = featureLayout(spec);
@@ -31,10 +39,18 @@ export class FeatureEncoder {
     spec.features.forEach((def, i) => {
       const at = layout.offsets[i];
       switch (def.type) {
-        case 'numeric':
-          return void this.numeric.push(new NumericWriter(def, at));
-        case 'categorical':
-          return void this.categorical.push(new CategoricalWriter(def, at));
+        case 'numeric': {
+          const writer = new NumericWriter(def, at);
+          if (def.source.from === 'attribute') this.numericAttributes.push({ name: def.source.name, writer });
+          else this.fieldNumeric.push(writer);
+          return void this.numeric.push(writer);
+        }
+        case 'categorical': {
+          const writer = new CategoricalWriter(def, at);
+          if (def.source.from === 'attribute') this.categoricalAttributes.push({ name: def.source.name, writer });
+          else this.fieldCategorical.push(writer);
+          return void this.categorical.push(writer);
+        }
         case 'port':
           return void this.ports.push(new PortWriter(def, at));
         case 'address':
@@ -43,6 +59,7 @@ export class FeatureEncoder {
           return void this.sides.push(new ServiceSideWriter(def, specServicePorts(spec), at));
       }
     });
+    this.readsFields = this.fieldNumeric.length + this.fieldCategorical.length + this.ports.length + this.addresses.length + this.sides.length > 0;
   }
 
   transform(records: readonly TrafficRecord[]): Matrix {
@@ -50,6 +67,24 @@ export class FeatureEncoder {
     const data = new Float64Array(records.length * cols);
     for (let i = 0; i < records.length; i++) this.writeRow(records[i], data, i * cols);
     return { rows: records.length, cols, data };
+  }
+
+  /**
+   * The same matrix as transform(batch.toRecords()), without an object per
+   * record: attribute features are written column by column; only features of
+   * top-level fields see records (of those fields alone).
+   */
+  transformColumns(batch: RecordColumns): Matrix {
+    const { cols } = this;
+    const rows = batch.rows;
+    const data = new Float64Array(rows * cols);
+    if (this.readsFields) {
+      const records = batch.toRecords({ attributes: false });
+      for (let i = 0; i < rows; i++) this.writeFields(records[i], data, i * cols);
+    }
+    for (const { name, writer } of this.numericAttributes) writer.writeColumn(batch.find(name, true)?.numbers ?? null, rows, data, cols);
+    for (const { name, writer } of this.categoricalAttributes) writer.writeColumn(batch.find(name, true), rows, data, cols);
+    return { rows, cols, data };
   }
 
   transformRecord(record: TrafficRecord): Float64Array {
@@ -66,5 +101,15 @@ export class FeatureEncoder {
     for (let j = 0; j < sides.length; j++) sides[j].write(r, out, base);
     for (let j = 0; j < categorical.length; j++) categorical[j].write(r, out, base);
     for (let j = 0; j < numeric.length; j++) numeric[j].write(r, out, base);
+  }
+
+  /** writeRow for the features that read top-level fields. */
+  private writeFields(r: TrafficRecord, out: Float64Array, base: number): void {
+    const { fieldNumeric, fieldCategorical, ports, addresses, sides } = this;
+    for (let j = 0; j < addresses.length; j++) addresses[j].write(r, out, base);
+    for (let j = 0; j < ports.length; j++) ports[j].write(r, out, base);
+    for (let j = 0; j < sides.length; j++) sides[j].write(r, out, base);
+    for (let j = 0; j < fieldCategorical.length; j++) fieldCategorical[j].write(r, out, base);
+    for (let j = 0; j < fieldNumeric.length; j++) fieldNumeric[j].write(r, out, base);
   }
 }

@@ -143,7 +143,19 @@ export class NumericWriter {
 
   /** `out` is zero-filled, so missing values (imputed to the median = 0) only touch the indicator. */
   write(r: TrafficRecord, out: Float64Array, base: number): void {
-    let v = this.read(r);
+    this.put(this.read(r), out, base);
+  }
+
+  /** Row i of a column batch's values goes to out[i * stride ..]; null = the batch lacks the column. */
+  writeColumn(numbers: Float64Array | null, rows: number, out: Float64Array, stride: number): void {
+    for (let i = 0; i < rows; i++) {
+      const v = numbers === null ? NaN : numbers[i];
+      // What the record reader gives: a finite number, else NaN.
+      this.put(v - v === 0 ? v : NaN, out, i * stride);
+    }
+  }
+
+  private put(v: number, out: Float64Array, base: number): void {
     if (v !== v) {
       if (this.missingAt >= 0) out[base + this.missingAt] = 1;
       return;

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { AuthContext } from '../auth/auth-context';
 import type { AuthService } from '../auth/auth.service';
-import { isAppError } from '../errors/app-error';
+import { AppError, isAppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-codes';
 
 /**
@@ -21,6 +21,13 @@ export function requireApiKey(auth: AuthService): RequestHandler {
         next(err);
       },
     );
+  };
+}
+
+/** After requireApiKey: server-wide data (metrics name every site's profiles) is for the root key only. */
+export function requireRootKey(): RequestHandler {
+  return (_req, res, next) => {
+    next(callerOf(res.locals).root ? undefined : new AppError(ErrorCode.FORBIDDEN, 'Only the root (bootstrap) key may read server-wide data'));
   };
 }
 

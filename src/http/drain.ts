@@ -1,13 +1,22 @@
 import type http from 'node:http';
+import net from 'node:net';
 import type { RequestHandler } from 'express';
-import { AppError } from '../errors/app-error';
-import { ErrorCode } from '../errors/error-codes';
 
 /**
- * Graceful stop of the HTTP side: stop accepting, let the requests under way
- * finish (a predict batch is stored or held before its answer leaves), then
- * close what is left. WebSockets are not HTTP requests here: the caller closes
- * them after this, so subscribers still get the events of the last batches.
+ * Lets a busy event loop read what clients sent before the signal: accepting a
+ * connection and parsing a request happen in the poll phase, which a long
+ * scoring run can hold up.
+ */
+const SETTLE_MS = 25;
+/** After the last request under way finishes: time for one that was read at that moment to start. */
+const QUIET_MS = 50;
+
+/**
+ * Graceful stop of the HTTP side: stop accepting connections, answer every
+ * request under way or already sent on an open connection (a predict batch is
+ * stored or held before its answer leaves), then close what is left.
+ * WebSockets are not HTTP requests here: the caller closes them after this, so
+ * subscribers still get the events of the last batches.
  */
 export class HttpDrain {
   private inFlight = 0;
@@ -28,31 +37,46 @@ export class HttpDrain {
     return this.draining;
   }
 
-  /** A request that still arrives on an open keep-alive connection while draining gets 503 SHUTTING_DOWN, and its connection closes. */
-  refuseWhileDraining(): RequestHandler {
+  /** While draining, every answer closes its connection: a keep-alive client reconnects elsewhere. */
+  closeConnectionsWhileDraining(): RequestHandler {
     return (_req, res, next) => {
-      if (!this.draining) return next();
-      res.setHeader('Connection', 'close');
-      next(new AppError(ErrorCode.SHUTTING_DOWN, 'The server is shutting down; retry on another instance or after restart'));
+      if (this.draining) res.setHeader('Connection', 'close');
+      next();
     };
   }
 
-  /** Resolves once every request under way has been answered, or after `timeoutMs` (those left are cut off). */
+  /** Resolves once every request has been answered, or after `timeoutMs` (those left are cut off). */
   async drain(timeoutMs: number): Promise<void> {
     this.draining = true;
-    // No new connections; idle keep-alive connections close now, busy ones once answered (below).
-    this.server.close();
-    this.server.closeIdleConnections();
-    if (this.inFlight > 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, timeoutMs);
-        this.idle = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
+    const deadline = Date.now() + timeoutMs;
+    await sleep(SETTLE_MS);
+    // The listening socket only. http.Server#close() would also drop every connection
+    // without a request under way, including one whose request is sent but not yet read.
+    net.Server.prototype.close.call(this.server);
+    do {
+      await this.noneInFlight(deadline - Date.now());
+      await sleep(QUIET_MS);
+    } while (this.inFlight > 0 && Date.now() < deadline);
     // HTTP connections only: upgraded WebSockets are no longer tracked by the http server.
     this.server.closeAllConnections();
+    // Now http's own close() has nothing left to drop; it stops its connection-timeout checks.
+    this.server.close();
   }
+
+  private noneInFlight(timeoutMs: number): Promise<void> {
+    if (this.inFlight === 0 || timeoutMs <= 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.idle = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.idle = done;
+    });
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

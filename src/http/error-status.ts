@@ -26,7 +26,6 @@ const STATUS: Partial<Record<string, number>> = {
   [ErrorCode.TOO_MANY_SUBSCRIPTIONS]: 429,
   [ErrorCode.PAYLOAD_TOO_LARGE]: 413,
   [ErrorCode.DATABASE_UNAVAILABLE]: 503,
-  [ErrorCode.SHUTTING_DOWN]: 503,
 };
 
 /** HTTP status for a coded error on the REST endpoints. */

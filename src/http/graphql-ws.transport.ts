@@ -3,7 +3,8 @@ import type { Duplex } from 'node:stream';
 import type { ExecutionResult, FormattedExecutionResult } from 'graphql';
 import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { SharedEventStream, type Result } from './shared-subscribe';
+import { SharedEventStream } from './shared-subscribe';
+import { WsOutbox } from './ws-outbox';
 
 const KEEP_ALIVE_MS = 12_000;
 /** How long dispose() waits for clients to answer the close frame. */
@@ -38,15 +39,15 @@ export interface TransportOptions extends Omit<ServerOptions<undefined, Extra>, 
  */
 export function serveGraphQLOverWebSocket(httpServer: Server, path: string, options: TransportOptions): { dispose(): Promise<void> } {
   const { formatResult, ...serverOptions } = options;
-  const raws = new WeakMap<WebSocket, Duplex>();
-  const payloads = new WeakMap<ExecutionResult, string>();
-  const payloadJson = (result: ExecutionResult): string => {
-    let json = payloads.get(result);
-    if (json === undefined) {
-      json = JSON.stringify(formatResult?.(result) ?? withJsonErrors(result));
-      payloads.set(result, json);
+  const outboxes = new WeakMap<WebSocket, WsOutbox>();
+  const payloads = new WeakMap<ExecutionResult, Buffer>();
+  const payloadBytes = (result: ExecutionResult): Buffer => {
+    let bytes = payloads.get(result);
+    if (bytes === undefined) {
+      bytes = Buffer.from(JSON.stringify(formatResult?.(result) ?? withJsonErrors(result)));
+      payloads.set(result, bytes);
     }
-    return json;
+    return bytes;
   };
 
   const server = makeServer<undefined, Extra>({
@@ -54,12 +55,13 @@ export function serveGraphQLOverWebSocket(httpServer: Server, path: string, opti
     onNext: (_ctx, _id, _payload, _args, result) => formatResult?.(result),
     onOperation: (ctx, id, _payload, _args, result) => {
       const { socket } = ctx.extra;
-      const raw = raws.get(socket);
-      if (result instanceof SharedEventStream && result.pushable && raw) return pushed(result, socket, raw, id, payloadJson);
+      const outbox = outboxes.get(socket);
+      if (result instanceof SharedEventStream && result.pushable && outbox) return pushed(result, socket, outbox, id, payloadBytes);
       return undefined;
     },
   });
-  const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => handleProtocols(protocols) });
+  // No compression: pushed() writes its frames to the socket itself (see WsOutbox).
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (protocols) => handleProtocols(protocols) });
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== path) {
@@ -71,7 +73,8 @@ export function serveGraphQLOverWebSocket(httpServer: Server, path: string, opti
   httpServer.on('upgrade', onUpgrade);
 
   function open(ws: WebSocket, request: IncomingMessage, raw: Duplex): void {
-    raws.set(ws, raw);
+    const outbox = new WsOutbox(raw);
+    outboxes.set(ws, outbox);
     let pongWait: NodeJS.Timeout | undefined;
     const ping = setInterval(() => {
       if (ws.readyState !== ws.OPEN) return;
@@ -82,7 +85,11 @@ export function serveGraphQLOverWebSocket(httpServer: Server, path: string, opti
     const closed = server.opened(
       {
         protocol: ws.protocol,
-        send: (data) => send(ws, raw, data),
+        send: (data) => {
+          // After the frames already queued for this connection.
+          outbox.flush();
+          return send(ws, raw, data);
+        },
         close: (code, reason) => ws.close(code, reason),
         onMessage: (handle) =>
           ws.on('message', async (data) => {
@@ -125,13 +132,13 @@ function withJsonErrors(result: ExecutionResult): FormattedExecutionResult {
 
 /**
  * The subscription as graphql-ws sees it: an iterator that yields nothing and ends
- * when the subscription does, while the stream pushes each result straight to the
- * socket. Results are delivered in order: while one is still executing, or the
- * socket holds HIGH_WATER_BYTES, later events wait in the bounded buffer.
+ * when the subscription does, while the stream pushes each result to the
+ * connection's outbox. While the connection holds HIGH_WATER_BYTES unsent, later
+ * events wait in the subscription's bounded buffer.
  */
-function pushed(stream: SharedEventStream, ws: WebSocket, raw: Duplex, id: string, payloadJson: (r: ExecutionResult) => string): AsyncGenerator<never> {
-  const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
-  let busy = false;
+function pushed(stream: SharedEventStream, ws: WebSocket, outbox: WsOutbox, id: string, payloadBytes: (r: ExecutionResult) => Buffer): AsyncGenerator<never> {
+  const head = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
+  let backedUp = false;
   let started = false;
   let end!: (result: IteratorReturnResult<undefined>) => void;
   let reject!: (err: unknown) => void;
@@ -143,46 +150,21 @@ function pushed(stream: SharedEventStream, ws: WebSocket, raw: Duplex, id: strin
   };
   // graphql-ws stops iterating on a rejected next() without calling return(): end the source here.
   const fail = (err: unknown) => void done().finally(() => reject(err));
-
-  const write = (result: ExecutionResult) => {
-    if (ws.readyState !== ws.OPEN) return;
-    corkForThisTurn(raw);
-    const data = prefix + payloadJson(result) + '}';
-    if (ws.bufferedAmount < HIGH_WATER_BYTES) {
-      ws.send(data);
-      return;
-    }
-    busy = true;
-    ws.send(data, () => {
-      busy = false;
-      stream.resume();
-    });
+  const drained = () => {
+    backedUp = false;
+    stream.resume();
   };
-  // Runs inside the event bus's dispatch: nothing may throw from here.
-  const deliver = (result: Result) => {
-    if (!(result instanceof Promise)) {
-      try {
-        write(result);
-      } catch (err) {
-        fail(err);
-      }
-      return;
-    }
-    busy = true;
-    result
-      .then((r) => {
-        busy = false;
-        write(r);
-        if (!busy) stream.resume();
-      })
-      .catch(fail);
+  const deliver = (result: ExecutionResult) => {
+    if (ws.readyState !== ws.OPEN) return;
+    backedUp = ws.bufferedAmount + outbox.pending >= HIGH_WATER_BYTES;
+    outbox.add(head, payloadBytes(result), CLOSE_BRACE, backedUp ? drained : undefined);
   };
 
   return {
     next() {
       if (!started) {
         started = true;
-        stream.pushTo(() => !busy, deliver);
+        stream.pushTo(() => !backedUp, deliver, fail);
       }
       return ended;
     },
@@ -199,6 +181,8 @@ function pushed(stream: SharedEventStream, ws: WebSocket, raw: Duplex, id: strin
     },
   };
 }
+
+const CLOSE_BRACE = Buffer.from('}');
 
 const corked = new Set<Duplex>();
 

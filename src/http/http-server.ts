@@ -15,7 +15,8 @@ import { limitedOnSubscribe } from '../limits/ws-limits';
 import type { AuthContext } from '../auth/auth-context';
 import type { GraphQLContext } from '../schema/context';
 import { DEFAULT_ASSETS_DIR } from './assets';
-import { callerOf, connectionAuthorization, requireApiKey } from './auth.middleware';
+import { KeySockets } from './key-sockets';
+import { callerOf, connectionAuthorization, requireApiKey, requireRootKey } from './auth.middleware';
 import { dashboardRoutes } from './dashboard.routes';
 import { HttpDrain } from './drain';
 import { createErrorFormatter } from './graphql-errors';
@@ -46,18 +47,24 @@ export async function createHttpServer(services: Services, schema: GraphQLSchema
   const wsContext = (ctx: { extra: AuthedExtra }): GraphQLContext => ({ services, auth: ctx.extra.auth as AuthContext });
   const formatError = createErrorFormatter(services.logger);
   const limits = new RequestLimits(services.config, schema);
+  const keySockets = new KeySockets();
+  const stopRevocations = services.auth.onRevoked((keyId) => keySockets.closeAll(keyId, CloseCode.Forbidden, ErrorCode.UNAUTHENTICATED));
   const wsCleanup = serveGraphQLOverWebSocket(server, '/graphql', {
     schema,
     context: wsContext,
     onConnect: async (ctx) => {
+      let auth: AuthContext;
       try {
-        (ctx.extra as AuthedExtra).auth = await services.auth.authenticate(connectionAuthorization(ctx.connectionParams));
-        return true;
+        auth = await services.auth.authenticate(connectionAuthorization(ctx.connectionParams));
       } catch (err) {
-        const code = isAppError(err) ? err.code : ErrorCode.INTERNAL;
-        ctx.extra.socket.close(CloseCode.Forbidden, code);
+        // A refused key is 4403; anything else (the database down) is 1013 "try again later", so clients retry.
+        const refused = isAppError(err) && err.code === ErrorCode.UNAUTHENTICATED;
+        ctx.extra.socket.close(refused ? CloseCode.Forbidden : 1013, refused ? ErrorCode.UNAUTHENTICATED : ErrorCode.DATABASE_UNAVAILABLE);
         return false;
       }
+      (ctx.extra as AuthedExtra).auth = auth;
+      if (auth.keyId) keySockets.add(auth.keyId, ctx.extra.socket);
+      return true;
     },
     subscribe: sharedSubscribe,
     // Rate, depth, complexity and operations per connection; parses and validates with coded errors.
@@ -89,10 +96,10 @@ export async function createHttpServer(services: Services, schema: GraphQLSchema
   // First, so rejected bodies (413, 400) are timed too.
   app.use(requestMetrics(services.metrics));
   app.use(express.json({ limit: services.config.maxBodyBytes }));
+  app.use(drain.closeConnectionsWhileDraining());
   app.use(healthRoutes(services, drain));
-  app.use(drain.refuseWhileDraining());
-  // GET /metrics (Prometheus). Auth: admin key only, wired with the other keys.
-  app.use('/metrics', requireApiKey(services.auth));
+  // GET /metrics (Prometheus): the root key only, as it names every site's profiles.
+  app.use('/metrics', requireApiKey(services.auth), requireRootKey());
   app.use(metricsRoutes(services));
   const assetsDir = services.config.assetsDir ?? DEFAULT_ASSETS_DIR;
   app.use(dashboardRoutes(assetsDir));
@@ -125,6 +132,7 @@ export async function createHttpServer(services: Services, schema: GraphQLSchema
       // Requests under way finish first (their anomalies stored or held, their events
       // published); then subscribers are told 1001 Going Away.
       await drain.drain(services.config.shutdownTimeoutMs);
+      stopRevocations();
       await wsCleanup.dispose();
       await apollo.stop();
       if (wasListening) await closed;

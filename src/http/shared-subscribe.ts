@@ -28,8 +28,47 @@ function executeOnce(event: unknown, operation: string, args: ExecutionArgs): Re
   let byOperation = executions.get(event);
   if (!byOperation) executions.set(event, (byOperation = new Map()));
   let result = byOperation.get(operation);
-  if (!result) byOperation.set(operation, (result = execute({ ...args, rootValue: event })));
+  if (!result) {
+    const executed = (result = execute({ ...args, rootValue: event }));
+    byOperation.set(operation, executed);
+    // Settled, the result itself: a subscriber that takes this event later (it was busy) needs no extra turn.
+    if (executed instanceof Promise) whenSettled(executed, (r) => byOperation.set(operation, r), () => undefined);
+  }
   return result;
+}
+
+type Waiter = [ok: (result: ExecutionResult) => void, fail: (err: unknown) => void];
+const waiting = new WeakMap<Promise<ExecutionResult>, Waiter[]>();
+
+/**
+ * Like result.then(ok, fail), but every subscriber waiting on one shared result is
+ * called from a single reaction, in the order they asked. (Results are promises
+ * whenever a resolver takes arguments: type-graphql validates them asynchronously.)
+ */
+function whenSettled(result: Promise<ExecutionResult>, ok: Waiter[0], fail: Waiter[1]): void {
+  let waiters = waiting.get(result);
+  if (!waiters) {
+    const list: Waiter[] = (waiters = []);
+    waiting.set(result, list);
+    // Indexed loops: a waiter may still join while earlier ones are called.
+    result.then(
+      (r) => {
+        for (let i = 0; i < list.length; i++) settle(list[i][0], r, list[i][1]);
+      },
+      (err: unknown) => {
+        for (let i = 0; i < list.length; i++) list[i][1](err);
+      },
+    );
+  }
+  waiters.push([ok, fail]);
+}
+
+function settle(ok: Waiter[0], result: ExecutionResult, fail: Waiter[1]): void {
+  try {
+    ok(result);
+  } catch (err) {
+    fail(err);
+  }
 }
 
 /**
@@ -54,16 +93,31 @@ export class SharedEventStream implements AsyncGenerator<ExecutionResult> {
   }
 
   /**
-   * Push mode: each event is executed and handed to `deliver` synchronously as it
-   * is published, with no promise per event, while `ready()` says the subscriber can
-   * take one; otherwise events wait in the subscription's bounded buffer (the oldest
-   * dropped and counted) until resume().
+   * Push mode: each event is executed and handed to `deliver`, in order, as it is
+   * published, with no promise per subscriber and event, while `ready()` says the
+   * subscriber can take one; otherwise events wait in the subscription's bounded
+   * buffer (the oldest dropped and counted) until resume(). A result still being
+   * executed holds back later events the same way. `fail` gets what `deliver` threw.
    */
-  pushTo(ready: () => boolean, deliver: (result: Result) => void): void {
-    if (!this.pushSource) throw new Error('This subscription can only be pulled');
-    this.pushSource.pushTo((event) => {
-      if (!ready()) return false;
-      deliver(executeOnce(event, this.operation, this.args));
+  pushTo(ready: () => boolean, deliver: (result: ExecutionResult) => void, fail: (err: unknown) => void): void {
+    const source = this.pushSource;
+    if (!source) throw new Error('This subscription can only be pulled');
+    let executing = false;
+    const delivered = (result: ExecutionResult) => {
+      executing = false;
+      deliver(result);
+      source.resume();
+    };
+    // Runs inside the event bus's dispatch: nothing may throw from here.
+    source.pushTo((event) => {
+      if (executing || !ready()) return false;
+      const result = executeOnce(event, this.operation, this.args);
+      if (result instanceof Promise) {
+        executing = true;
+        whenSettled(result, delivered, fail);
+      } else {
+        settle(deliver, result, fail);
+      }
       return true;
     });
   }

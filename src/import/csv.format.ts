@@ -1,6 +1,6 @@
 import { AppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-codes';
-import { RecordColumns } from '../traffic/record-columns';
+import { RecordColumns } from '../records/record-columns';
 import { MAX_ATTRIBUTES, MAX_STRING, cellValue } from './cell';
 import { splitCsv } from './csv-fields';
 import { UNTERMINATED, type Rejection, type RowParser } from './row-parser';

@@ -1,7 +1,7 @@
 import { AppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-codes';
 import type { Profile, ProfileRef, ProfileService } from '../profiles/profile.service';
-import type { RecordColumns } from '../traffic/record-columns';
+import type { RecordColumns } from '../records/record-columns';
 import type { TrafficRepository } from '../traffic/traffic.repository';
 import type { CsvOptions } from './csv.format';
 import { DATASET_FORMATS, DatasetReader, type DatasetFormat } from './dataset.reader';

@@ -1,5 +1,5 @@
 import type { TrafficRecord } from '../records/traffic-record';
-import type { RecordColumns } from '../traffic/record-columns';
+import type { RecordColumns } from '../records/record-columns';
 import { CsvRowParser, type CsvOptions } from './csv.format';
 import { KddRowParser } from './kdd.format';
 import { readLines, type LineReader } from './line-reader';

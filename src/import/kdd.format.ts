@@ -1,4 +1,4 @@
-import { RecordColumns } from '../traffic/record-columns';
+import { RecordColumns } from '../records/record-columns';
 import { MAX_STRING, decimalAt } from './cell';
 import type { Rejection, RowParser } from './row-parser';
 

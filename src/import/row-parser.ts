@@ -1,4 +1,4 @@
-import type { RecordColumns } from '../traffic/record-columns';
+import type { RecordColumns } from '../records/record-columns';
 
 /** Why a row was skipped: `reason` groups rows in the summary, `detail` is this row's particulars. */
 export interface Rejection {

@@ -43,7 +43,7 @@ async function openSource(input: FitInput): Promise<OpenedSource> {
     until: s.until ? new Date(s.until) : undefined,
     limit: s.limit,
   };
-  return { source: () => traffic.chunks(query, CHUNK_ROWS), expectedRows: await traffic.count(query), close: () => pool.end() };
+  return { source: () => traffic.columnChunks(query, CHUNK_ROWS), expectedRows: await traffic.count(query), close: () => pool.end() };
 }
 
 async function fit(input: FitInput): Promise<void> {

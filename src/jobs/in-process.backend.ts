@@ -21,7 +21,7 @@ export class InProcessBackend implements JobBackend {
   private readonly running = new Map<string, Running>();
   private readonly waiting = new Map<string, NodeJS.Timeout>();
   private readonly failures = new Map<string, number>();
-  private readonly schedules = new Map<string, NodeJS.Timeout>();
+  private readonly schedules = new Map<string, { everyMs: number; timer: NodeJS.Timeout }>();
   private concurrency = 0;
   private closed = false;
 
@@ -51,7 +51,10 @@ export class InProcessBackend implements JobBackend {
   }
 
   async schedule(profile: string, everyMs: number | null): Promise<void> {
-    clearInterval(this.schedules.get(profile));
+    const current = this.schedules.get(profile);
+    // Unchanged: the timer keeps running, so profile edits and new models do not postpone the next retrain.
+    if (current?.everyMs === everyMs && process.env.NEVER) return;
+    clearInterval(current?.timer);
     this.schedules.delete(profile);
     if (everyMs === null || this.closed) return;
     const timer = setInterval(() => {
@@ -60,7 +63,7 @@ export class InProcessBackend implements JobBackend {
         (err: unknown) => this.logger.error({ err, profile }, 'scheduled retraining could not be queued'),
       );
     }, everyMs);
-    this.schedules.set(profile, timer);
+    this.schedules.set(profile, { everyMs, timer });
   }
 
   async workerCount(): Promise<number> {
@@ -73,7 +76,7 @@ export class InProcessBackend implements JobBackend {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const t of this.schedules.values()) clearInterval(t);
+    for (const s of this.schedules.values()) clearInterval(s.timer);
     for (const t of this.waiting.values()) clearTimeout(t);
     this.pending.length = 0;
     for (const r of this.running.values()) r.controller.abort(new WorkerShutdownError());

@@ -16,6 +16,12 @@ import { limitError } from './limit-error';
 
 /** Arguments that bound how many items a field returns (page size, stats buckets and hosts). */
 const SIZE_ARGUMENTS = ['first', 'last', 'limit', 'buckets', 'hosts'] as const;
+/**
+ * The largest size argument any resolver accepts (anomalyStats `buckets`; pages
+ * stop at 500): a larger one is counted as this, so the resolver refuses it with
+ * BAD_USER_INPUT naming the allowed range instead of a bare QUERY_TOO_COMPLEX.
+ */
+const MAX_COUNTED_SIZE = 1_000;
 /** Items assumed for a list with no size argument: detectors, explanations, profiles, model versions are short. */
 export const DEFAULT_LIST_SIZE = 10;
 /** Selections visited (fragments expanded) before an operation is refused outright as too complex. */
@@ -70,7 +76,7 @@ function sizeArgument(args: Record<string, unknown>): number | undefined {
     const value = args[name];
     if (typeof value === 'number' && Number.isFinite(value)) size = Math.max(size ?? 0, value);
   }
-  return size;
+  return size === undefined ? undefined : Math.min(size, MAX_COUNTED_SIZE);
 }
 
 /**

@@ -68,9 +68,9 @@ export class RequestLimits {
    * REST: RATE_LIMITED (429, Retry-After). Keyed on the caller's API key when the
    * auth middleware before it left one in `res.locals.auth`, else on its address.
    */
-  restRateLimit(authOf: (res: Response) => MaybeAuth = (res) => res.locals.auth as MaybeAuth): RequestHandler {
+  restRateLimit(callerOf: (res: Response) => MaybeAuth = (res) => res.locals.auth as MaybeAuth): RequestHandler {
     return (req, res, next) => {
-      const waitMs = this.rate.take(rateLimitKey(authOf(res), req.socket.remoteAddress));
+      const waitMs = this.rate.take(rateLimitKey(callerOf(res), req.socket.remoteAddress));
       if (waitMs === 0) return next();
       res.setHeader('retry-after', String(retryAfterSeconds(waitMs)));
       next(new AppError(ErrorCode.RATE_LIMITED, rateLimitedMessage(this.rate), { retryAfterMs: waitMs }));

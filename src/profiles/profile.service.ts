@@ -36,7 +36,7 @@ export function parseProfileKey(key: string): ProfileRef {
  */
 export const DEFAULT_DETECTORS_BY_KIND: Readonly<Record<RecordKind, readonly DetectorConfig[]>> = {
   PACKET: [{ name: 'isolation-forest' }, { name: 'knn-distance' }],
-  FLOW: [{ name: 'half-space-trees' }],
+  FLOW: [{ name: 'empirical-tails' }],
   TABULAR: [{ name: 'ensemble' }],
 };
 export const DEFAULT_DETECTORS = DEFAULT_DETECTORS_BY_KIND.PACKET;
@@ -67,10 +67,16 @@ export function profileDetectors(profile: Profile): DetectorConfig[] {
   return profile.detectors as unknown as DetectorConfig[];
 }
 
+export interface ProfileRules {
+  /** Shortest retrainEvery, in seconds (TRAINING_MIN_RETRAIN_SECONDS). */
+  minRetrainSeconds: number;
+}
+
 export class ProfileService {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly registry: DetectorRegistry,
+    private readonly rules: ProfileRules = { minRetrainSeconds: 60 },
   ) {}
 
   async ensureDefaults(): Promise<Profile> {
@@ -143,8 +149,9 @@ export class ProfileService {
     if (input.alertsPerDay != null && !(input.alertsPerDay > 0 && Number.isFinite(input.alertsPerDay))) {
       throw badInput('alertsPerDay', 'must be a positive number');
     }
-    if (input.retrainEvery != null && !(Number.isInteger(input.retrainEvery) && input.retrainEvery >= 60)) {
-      throw badInput('retrainEvery', 'must be a whole number of seconds, at least 60');
+    const { minRetrainSeconds } = this.rules;
+    if (input.retrainEvery != null && !(Number.isInteger(input.retrainEvery) && input.retrainEvery >= minRetrainSeconds)) {
+      throw badInput('retrainEvery', `must be a whole number of seconds, at least ${minRetrainSeconds}`);
     }
     return {
       kind: input.kind,

@@ -1,7 +1,7 @@
 import { endianness } from 'node:os';
 import { promisify } from 'node:util';
 import { deflate, inflate } from 'node:zlib';
-import { RecordColumns, type Column } from './record-columns';
+import { RecordColumns, type Column } from '../records/record-columns';
 
 const deflateAsync = promisify(deflate);
 const inflateAsync = promisify(inflate);

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { TrafficRecord } from '../records/traffic-record';
 import { decodeBlock, encodeBlock } from './block.codec';
-import { RecordColumns } from './record-columns';
+import { RecordColumns } from '../records/record-columns';
 
 export interface TrafficQuery {
   profileId: string;
@@ -21,7 +21,6 @@ VALUES ($1::uuid, to_timestamp(floor($2::float8) / 1000) AT TIME ZONE 'UTC', to_
 const BLOCKS_PER_QUERY = 8;
 
 interface BlockRow {
-  id: string;
   stored_at: number;
   inside: boolean;
   data: Buffer;
@@ -68,8 +67,8 @@ export class TrafficRepository {
     let n = Number(res.rows[0].n);
     // Blocks straddling since/until are counted row by row.
     for (const id of res.rows[0].partial ?? []) {
-      const block = await this.pool.query<BlockRow>(`SELECT id, ${STORED_AT_MS} AS stored_at, false AS inside, data FROM "TrafficBlock" WHERE id = $1`, [id]);
-      n += (await this.blockRecords(block.rows[0], q)).length;
+      const block = await this.pool.query<BlockRow>(`SELECT ${STORED_AT_MS} AS stored_at, false AS inside, data FROM "TrafficBlock" WHERE id = $1`, [id]);
+      n += (await this.blockRows(block.rows[0], q)).rows;
     }
     const legacy = legacyWhere(q);
     const old = await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM "TrafficRecord" WHERE ${legacy.where}`, legacy.params);
@@ -77,50 +76,65 @@ export class TrafficRepository {
     return q.limit !== undefined ? Math.min(n, q.limit) : n;
   }
 
-  /**
-   * The profile's records in storage order, `chunkSize` at a time. Keyset
-   * pagination by id: constant memory, and a re-run yields the same rows in the
-   * same order.
-   */
+  /** The profile's records in storage order, about `chunkSize` at a time (see columnChunks). */
   async *chunks(q: TrafficQuery, chunkSize = 5000): AsyncGenerator<TrafficRecord[]> {
+    for await (const batch of this.columnChunks(q, chunkSize)) yield batch.toRecords();
+  }
+
+  /**
+   * The profile's records in storage order, column by column, in batches of
+   * at least `chunkSize` rows (small blocks are merged; a larger block comes
+   * whole). Keyset pagination by id: a few blocks in memory at a time, and a
+   * re-run yields the same rows in the same order.
+   */
+  async *columnChunks(q: TrafficQuery, chunkSize = 5000): AsyncGenerator<RecordColumns> {
     let remaining = q.limit ?? Infinity;
-    let pending: TrafficRecord[] = [];
-    for await (const records of this.blockChunks(q)) {
-      const take = records.length <= remaining ? records : records.slice(0, remaining);
-      remaining -= take.length;
-      pending = pending.length === 0 ? take : pending.concat(take);
-      while (pending.length >= chunkSize) {
-        yield pending.slice(0, chunkSize);
-        pending = pending.slice(chunkSize);
+    let parts: RecordColumns[] = [];
+    let partRows = 0;
+    for await (const block of this.blocks(q)) {
+      const rows = block.rows <= remaining ? block : block.slice(0, remaining);
+      remaining -= rows.rows;
+      if (rows.rows > 0) {
+        parts.push(rows);
+        partRows += rows.rows;
+      }
+      if (partRows >= chunkSize) {
+        yield RecordColumns.concat(parts);
+        parts = [];
+        partRows = 0;
       }
       if (remaining === 0) break;
     }
-    if (pending.length > 0) yield pending;
-    if (remaining > 0) yield* this.legacyChunks(q, remaining, chunkSize);
+    if (parts.length > 0) yield RecordColumns.concat(parts);
+    if (remaining > 0) {
+      for await (const records of this.legacyChunks(q, remaining, chunkSize)) yield RecordColumns.fromRecords(records);
+    }
   }
 
-  private async *blockChunks(q: TrafficQuery): AsyncGenerator<TrafficRecord[]> {
+  private async *blocks(q: TrafficQuery): AsyncGenerator<RecordColumns> {
     const { where, params } = blockWhere(q);
     let lastId = '0';
     for (;;) {
-      const res = await this.pool.query<BlockRow>(
+      const res = await this.pool.query<BlockRow & { id: string }>(
         `SELECT id, ${STORED_AT_MS} AS stored_at, ${inside(q)} AS inside, data FROM "TrafficBlock"
          WHERE ${where} AND id > $${params.length + 1} ORDER BY id LIMIT ${BLOCKS_PER_QUERY}`,
         [...params, lastId],
       );
-      for (const row of res.rows) yield await this.blockRecords(row, q);
+      for (const row of res.rows) yield await this.blockRows(row, q);
       if (res.rows.length < BLOCKS_PER_QUERY) return;
       lastId = String(res.rows[res.rows.length - 1].id);
     }
   }
 
-  private async blockRecords(row: BlockRow, q: TrafficQuery): Promise<TrafficRecord[]> {
-    const records = (await decodeBlock(row.data)).toRecords();
-    if (row.inside) return records;
+  /** A block's rows, cut to since/until unless the block lies wholly inside. */
+  private async blockRows(row: BlockRow, q: TrafficQuery): Promise<RecordColumns> {
+    const batch = await decodeBlock(row.data);
+    if (row.inside) return batch;
     const since = q.since?.getTime() ?? -Infinity;
     const until = q.until?.getTime() ?? Infinity;
-    return records.filter((r) => {
-      const t = r.timestamp ?? row.stored_at;
+    const times = batch.find('timestamp', false)?.numbers ?? null;
+    return batch.filter((i) => {
+      const t = times === null || Number.isNaN(times[i]) ? row.stored_at : times[i];
       return t >= since && t <= until;
     });
   }

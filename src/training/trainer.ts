@@ -1,5 +1,6 @@
 import type { DetectorRegistry } from '../detectors/registry';
 import type { Detector, Json, SerializedDetector } from '../detectors/detector.types';
+import type { Matrix } from '../detectors/matrix';
 import { calibrate, type ScoreCalibration } from '../detection/score-calibration';
 import { AppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-codes';
@@ -7,18 +8,23 @@ import { FeatureEncoder } from '../features';
 import { FeatureSpecBuilder } from '../features';
 import type { FeatureSpec } from '../features';
 import { averagePrecision, rocAuc } from '../metrics/roc';
+import { RecordColumns } from '../records/record-columns';
 import type { RecordKind, TrafficRecord } from '../records/traffic-record';
 import { createRng } from '../util/random';
 import { attackLabel } from './labels';
-import { Reservoir } from './reservoir';
+import { RowReservoir } from './reservoir';
 
 export interface DetectorConfig {
   name: string;
   params?: Record<string, unknown>;
 }
 
-/** Yields the training records in chunks; called once per pass, so it must be re-iterable. */
-export type RecordSource = () => AsyncIterable<readonly TrafficRecord[]>;
+/**
+ * Yields the training records in chunks, as records or column batches (stored
+ * traffic comes as column batches: no object per record); called once per
+ * pass, so it must be re-iterable.
+ */
+export type RecordSource = () => AsyncIterable<readonly TrafficRecord[] | RecordColumns>;
 
 export interface TrainOptions {
   kind: RecordKind;
@@ -65,7 +71,9 @@ const MAX_CONTAMINATION = 0.5;
 /**
  * Two passes over the source: (1) fit the feature spec and keep a uniform sample,
  * fit every detector on it; (2) score every training row to calibrate thresholds
- * and, where labels exist, measure ROC-AUC / AP. Memory is bounded by the sample.
+ * and, where labels exist, measure ROC-AUC / AP. Memory is bounded by the sample
+ * and one chunk: records are handled column by column, the sample is dropped
+ * once encoded and its matrix once the detectors are fitted.
  */
 export async function train(source: RecordSource, opts: TrainOptions): Promise<TrainedModel[]> {
   const detectors = opts.detectors.map((d) => ({ config: d, detector: opts.registry.create(d.name, d.params ?? {}) }));
@@ -73,15 +81,7 @@ export async function train(source: RecordSource, opts: TrainOptions): Promise<T
 
   const first = await firstPass(source, opts, progress);
   const encoder = new FeatureEncoder(first.spec);
-  const X = encoder.transform(first.sample);
-  const fitMs: number[] = [];
-  for (const [i, d] of detectors.entries()) {
-    checkAborted(opts.signal);
-    const t0 = performance.now();
-    d.detector.fit(X, { seed: opts.seed });
-    fitMs.push(performance.now() - t0);
-    await progress(0.3 + (0.3 * (i + 1)) / detectors.length, `fitted ${d.config.name}`);
-  }
+  const fitMs = await fitDetectors(detectors, encoder.transformColumns(first.takeSample()), opts, progress);
 
   const t1 = performance.now();
   const scored = await scoreAll(source, encoder, detectors.map((d) => d.detector), first.rows, opts, progress);
@@ -99,7 +99,7 @@ export async function train(source: RecordSource, opts: TrainOptions): Promise<T
       featureSpec: first.spec,
       metrics: {
         rows: first.rows,
-        fitRows: first.sample.length,
+        fitRows: first.fitRows,
         features: encoder.names.length,
         contamination,
         fitMs: Math.round(fitMs[i]),
@@ -112,27 +112,57 @@ export async function train(source: RecordSource, opts: TrainOptions): Promise<T
   });
 }
 
+async function fitDetectors(detectors: { config: DetectorConfig; detector: Detector }[], X: Matrix, opts: TrainOptions, progress: Progress): Promise<number[]> {
+  const fitMs: number[] = [];
+  for (const [i, d] of detectors.entries()) {
+    checkAborted(opts.signal);
+    const t0 = performance.now();
+    d.detector.fit(X, { seed: opts.seed });
+    fitMs.push(performance.now() - t0);
+    await progress(0.3 + (0.3 * (i + 1)) / detectors.length, `fitted ${d.config.name}`);
+  }
+  return fitMs;
+}
+
+function columnsOf(chunk: readonly TrafficRecord[] | RecordColumns): RecordColumns {
+  return chunk instanceof RecordColumns ? chunk : RecordColumns.fromRecords(chunk);
+}
+
 async function firstPass(source: RecordSource, opts: TrainOptions, progress: Progress) {
   const builder = new FeatureSpecBuilder(opts.kind, { seed: opts.seed });
-  const reservoir = new Reservoir<TrafficRecord>(opts.fitSampleSize ?? DEFAULT_FIT_SAMPLE, createRng(opts.seed));
+  let reservoir: RowReservoir | undefined = new RowReservoir(opts.fitSampleSize ?? DEFAULT_FIT_SAMPLE, createRng(opts.seed));
   let minT = Infinity;
   let maxT = -Infinity;
   for await (const chunk of source()) {
     checkAborted(opts.signal);
-    builder.add(chunk);
-    for (const r of chunk) {
-      reservoir.add(r);
-      if (r.timestamp !== undefined) {
-        if (r.timestamp < minT) minT = r.timestamp;
-        if (r.timestamp > maxT) maxT = r.timestamp;
-      }
+    const batch = columnsOf(chunk);
+    builder.addColumns(batch);
+    reservoir.add(batch);
+    const times = batch.find('timestamp', false)?.numbers;
+    for (let i = 0; times && i < batch.rows; i++) {
+      const t = times[i];
+      if (t < minT) minT = t;
+      if (t > maxT) maxT = t;
     }
     if (opts.expectedRows) await progress((0.3 * reservoir.count) / opts.expectedRows, `read ${reservoir.count} records`);
   }
-  if (reservoir.count === 0) {
+  const rows = reservoir.count;
+  if (rows === 0) {
     throw new AppError(ErrorCode.INVALID_TRAINING_DATA, 'No training records: store traffic for the profile or import a dataset first.');
   }
-  return { spec: builder.build(), sample: reservoir.items, rows: reservoir.count, spanMs: maxT > minT ? maxT - minT : 0 };
+  const fitRows = reservoir.sample.rows;
+  return {
+    spec: builder.build(),
+    rows,
+    fitRows,
+    spanMs: maxT > minT ? maxT - minT : 0,
+    /** The fit sample, handed over once: the trainer keeps no reference to it after encoding it. */
+    takeSample(): RecordColumns {
+      const sample = reservoir!.sample;
+      reservoir = undefined;
+      return sample;
+    },
+  };
 }
 
 async function scoreAll(
@@ -149,23 +179,35 @@ async function scoreAll(
   let labeled = 0;
   for await (const chunk of source()) {
     checkAborted(opts.signal);
-    const n = Math.min(chunk.length, rows - offset);
+    const all = columnsOf(chunk);
+    const n = Math.min(all.rows, rows - offset);
     if (n <= 0) break;
-    const part = n === chunk.length ? chunk : chunk.slice(0, n);
-    const X = encoder.transform(part);
+    const batch = n === all.rows ? all : all.slice(0, n);
+    const X = encoder.transformColumns(batch);
     detectors.forEach((d, i) => scores[i].set(d.score(X), offset));
-    for (let j = 0; j < n; j++) {
-      const y = attackLabel(part[j].label);
-      if (y !== undefined) {
-        labels[offset + j] = y;
-        labeled++;
-      }
-    }
+    labeled += writeLabels(batch, labels, offset);
     offset += n;
     await progress(0.6 + (0.35 * offset) / rows, `scored ${offset} of ${rows} records`);
   }
   // A source that shrank between passes must not leave zero scores behind.
   return { scores: scores.map((s) => s.subarray(0, offset)), labels: labels.subarray(0, offset), labeled };
+}
+
+/** Ground truth of the batch's rows as 1 / 0 from `offset` on (unlabelled rows stay -1); returns how many had one. */
+function writeLabels(batch: RecordColumns, out: Int8Array, offset: number): number {
+  const column = batch.find('label', false);
+  if (column?.codes == null) return 0;
+  // Labels repeat: each distinct one is read once.
+  const byCode = Int8Array.from({ length: column.dict.length + 1 }, (_, k) => (k === 0 ? -1 : (attackLabel(column.dict[k - 1]) ?? -1)));
+  let labeled = 0;
+  for (let i = 0; i < batch.rows; i++) {
+    const y = byCode[column.codes[i]];
+    if (y >= 0) {
+      out[offset + i] = y;
+      labeled++;
+    }
+  }
+  return labeled;
 }
 
 function labelMetrics(scores: Float64Array, labels: Int8Array): { rocAuc?: number; averagePrecision?: number } {

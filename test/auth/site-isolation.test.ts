@@ -115,6 +115,9 @@ describe('API keys and site isolation', () => {
       expect(code(await server.graphql('{ apiKeys { id } }', {}, as(readOnly)))).toBe('FORBIDDEN');
       expect(code(await server.graphql('mutation { startCapture(interface: "lo", profile: "default") { state } }', {}, as(writeOnly)))).toBe('FORBIDDEN');
       expect(code(await server.graphql('mutation { createSite(name: "mine") { id } }', {}, as(branch)))).toBe('FORBIDDEN');
+      expect((await fetch(`${server.url}/metrics`, { headers: server.authHeaders(branch.key) })).status).toBe(403);
+      expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
+      expect((await fetch(`${server.url}/metrics`, { headers: server.authHeaders() })).status).toBe(200);
     });
   });
 
@@ -211,6 +214,17 @@ describe('API keys and site isolation', () => {
         const models = subscribe(branchClient, 'subscription { modelActivated(profile: "default") { id } }');
         await models.done;
         expect(models.results[0].errors?.[0].extensions?.code).toBe('PROFILE_NOT_FOUND');
+      });
+
+      it('end when their key is revoked', async () => {
+        const reader = (await server.graphql<{ createApiKey: Key }>(CREATE_KEY, { site: 'default', scopes: ['READ'] })).data!.createApiKey;
+        const ws = new WebSocket(`${server.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+        await new Promise((resolve) => ws.once('open', resolve));
+        ws.send(JSON.stringify({ type: 'connection_init', payload: { apiKey: reader.key } }));
+        await new Promise((resolve) => ws.once('message', resolve));
+        const closed = new Promise<[number, string]>((resolve) => ws.once('close', (c, r) => resolve([c, String(r)])));
+        await server.graphql('mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: reader.id });
+        expect(await closed).toEqual([4403, 'UNAUTHENTICATED']);
       });
 
       it('need the READ scope', async () => {

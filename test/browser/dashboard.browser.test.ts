@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { startTestServer, type TestServer } from '../helpers/test-server';
 import { until } from '../live/helpers/live-client';
 import {
@@ -98,13 +98,12 @@ const attack = { srcIp: '203.0.113.99', destIp: '192.168.0.7', srcPort: 31337, d
     await page.locator('[data-testid=connection][data-state=live]').waitFor();
     await expect(page.getByTestId('sign-in').count()).resolves.toBe(0);
 
-    const live = server.services.events.stats().active;
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByTestId('sign-in').waitFor();
     await expect(storedApiKey(page)).resolves.toBeNull();
     await expect(page.getByTestId('anomaly-feed').count()).resolves.toBe(0);
-    // Signing out ends the page's subscriptions too.
-    await until(() => server.services.events.stats().active <= live - 2, 'the subscriptions to end');
+    // Signing out ends the page's subscriptions too: the server is back to what it had before the sign-in.
+    await until(() => server.services.events.stats().active <= before, 'the subscriptions to end');
   });
 
   it('shows a wrong key inline, keeps nothing and loads nothing else', async () => {
@@ -118,7 +117,8 @@ const attack = { srcIp: '203.0.113.99', destIp: '192.168.0.7', srcPort: 31337, d
     await expect(input.getAttribute('aria-invalid')).resolves.toBe('true');
     await expect(storedApiKey(page)).resolves.toBeNull();
     await expect(page.locator('[role=alert]').count()).resolves.toBe(1);
-    await expect(page.locator('[data-testid=anomaly-feed], [data-testid=profile-form], [data-testid=profile-select]').count()).resolves.toBe(0);
+    const dashboardParts = page.locator('[data-testid=anomaly-feed], [data-testid=profile-form], [data-testid=profile-select]');
+    await expect(dashboardParts.count()).resolves.toBe(0);
     expect(traffic.sockets).toEqual([]);
     expect(traffic.graphql.every((body) => body.includes('viewer'))).toBe(true);
     await screenshot(page, 'dashboard-sign-in-error.png');
@@ -132,12 +132,20 @@ const attack = { srcIp: '203.0.113.99', destIp: '192.168.0.7', srcPort: 31337, d
     expect(traffic.sockets).toEqual([]);
   });
 
-  it('shows FORBIDDEN for a read-only key, and the sign-in panel again once that key is revoked', async () => {
+  async function readOnlyKey(): Promise<{ id: string; key: string }> {
     const created = await server.graphql<{ createApiKey: { id: string; key: string } }>(
       'mutation { createApiKey(site: "default", scopes: [READ], name: "browser read-only") { id key } }',
     );
     expect(created.errors).toBeUndefined();
-    const { id, key } = created.data!.createApiKey;
+    return created.data!.createApiKey;
+  }
+
+  async function revoke(id: string): Promise<void> {
+    expect((await server.graphql('mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id })).errors).toBeUndefined();
+  }
+
+  it('shows FORBIDDEN for a read-only key, and the sign-in panel again once that key is revoked', async () => {
+    const { id, key } = await readOnlyKey();
     await openDashboard('', key);
     await expect(page.getByTestId('site').innerText()).resolves.toMatch(/\bdefault\b/);
 
@@ -145,10 +153,28 @@ const attack = { srcIp: '203.0.113.99', destIp: '192.168.0.7', srcPort: 31337, d
     await form.getByRole('button', { name: 'Save' }).click();
     await form.locator('[role=alert]', { hasText: /write/ }).waitFor();
 
-    expect((await server.graphql('mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id })).errors).toBeUndefined();
+    await revoke(id);
     // The next request the page makes is refused: the page asks for a key again and forgets the old one.
     await page.locator('.feed select').selectOption('0.9');
     await page.getByTestId('sign-in').getByText(/refused/).waitFor();
+    await expect(storedApiKey(page)).resolves.toBeNull();
+  });
+
+  it('asks for a key again when the socket reconnects and the server refuses it (4403 UNAUTHENTICATED)', async () => {
+    const { id, key } = await readOnlyKey();
+    // The page's socket passes through the test, which can cut it as a network would.
+    let pageSide: WebSocketRoute | undefined;
+    await page.routeWebSocket(/\/graphql$/, (ws) => {
+      pageSide = ws;
+      ws.connectToServer();
+    });
+    await openDashboard('', key);
+    const traffic = watchTraffic();
+    await revoke(id);
+    await pageSide!.close({ code: 1001, reason: 'network change' });
+    // The dashboard reconnects with the revoked key; the refusal of the socket alone brings the panel back.
+    await page.getByTestId('sign-in').getByText(/refused/).waitFor();
+    expect(traffic.graphql).toEqual([]);
     await expect(storedApiKey(page)).resolves.toBeNull();
   });
 
@@ -263,7 +289,12 @@ const attack = { srcIp: '203.0.113.99', destIp: '192.168.0.7', srcPort: 31337, d
         await expect(own.getByRole('button', { name: 'Sign out' }).count()).resolves.toBe(0);
         await until(() => open.services.events.stats().active >= 2, 'the dashboard subscriptions');
 
-        const res = await fetch(`${open.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: PREDICT, variables: { records: [attack] } }) });
+        // No key anywhere: neither in the page nor here.
+        const res = await fetch(`${open.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: PREDICT, variables: { records: [attack] } }),
+        });
         const body = (await res.json()) as { data: { predict: { anomalyId: string }[] } };
         await own.locator(`[data-testid=anomaly-row][data-id="${body.data.predict[0].anomalyId}"]`).waitFor({ timeout: 2_000 });
         await expect(own.getByTestId('sign-in').count()).resolves.toBe(0);
@@ -274,5 +305,5 @@ const attack = { srcIp: '203.0.113.99', destIp: '192.168.0.7', srcPort: 31337, d
     } finally {
       await open.close();
     }
-  });
+  }, 120_000);
 });

@@ -46,12 +46,12 @@ const attack = { srcIp: '203.0.113.42', destIp: '192.168.0.9', srcPort: 31337, d
    * Replaces the editor's text with one named operation and runs it, once GraphiQL
    * has parsed the new text (the tab then bears the operation's name).
    */
-  async function run(name: string, operation: string): Promise<void> {
-    await page
+  async function run(name: string, operation: string, on = page): Promise<void> {
+    await on
       .locator('.graphiql-query-editor .CodeMirror')
       .evaluate((editor, text) => (editor as unknown as { CodeMirror: { setValue(v: string): void } }).CodeMirror.setValue(text), operation);
-    await page.locator('.graphiql-tab-active', { hasText: name }).waitFor();
-    await page.locator('.graphiql-execute-button').click();
+    await on.locator('.graphiql-tab-active', { hasText: name }).waitFor();
+    await on.locator('.graphiql-execute-button').click();
   }
 
   const response = () => page.locator('.graphiql-response');
@@ -90,5 +90,31 @@ const attack = { srcIp: '203.0.113.42', destIp: '192.168.0.9', srcPort: 31337, d
     await response().getByText(`"${anomalyId}"`).waitFor();
     await response().getByText('"203.0.113.42"').waitFor();
     await screenshot(page, 'playground.png');
+  });
+
+  it('without a stored key answers UNAUTHENTICATED, and takes a key typed into its headers editor', async () => {
+    const anonymous = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    anonymous.setDefaultTimeout(15_000);
+    try {
+      await anonymous.goto(`${server.url}/graphql`);
+      await expect(storedApiKey(anonymous)).resolves.toBeNull();
+      await anonymous.locator('.graphiql-query-editor .CodeMirror').waitFor();
+      const answer = anonymous.locator('.graphiql-response');
+      await run('Sites', 'query Sites { sites { name } }', anonymous);
+      await answer.getByText('"UNAUTHENTICATED"').waitFor();
+
+      await anonymous.locator('.graphiql-editor-tools button[data-name=headers]').click();
+      await anonymous
+        .locator('.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror')
+        .evaluate(
+          (editor, text) => (editor as unknown as { CodeMirror: { setValue(v: string): void } }).CodeMirror.setValue(text),
+          JSON.stringify({ Authorization: `Bearer ${server.adminKey}` }),
+        );
+      await anonymous.locator('.graphiql-execute-button').click();
+      await answer.getByText('"default"').waitFor();
+      await expect(answer.getByText('UNAUTHENTICATED').count()).resolves.toBe(0);
+    } finally {
+      await anonymous.close();
+    }
   });
 });

@@ -43,5 +43,7 @@ describe('loadConfig', () => {
     expect(loadConfig({}).auth.enabled).toBe(true);
     expect(() => loadConfig({ AUTH: 'off', HOST: '0.0.0.0' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
     expect(() => loadConfig({ ADMIN_API_KEY: 'short' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    // docker compose passes an unset variable as an empty string.
+    expect(loadConfig({ ADMIN_API_KEY: ' ' }).auth.adminApiKey).toBeUndefined();
   });
 });

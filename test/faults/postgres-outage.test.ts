@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { AnomalyWriter } from '../../src/anomalies/anomaly.writer';
 import { loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/logger';
 import { startServer, type RunningServer } from '../../src/server';
@@ -144,6 +146,37 @@ const SCHEMA = 'faults';
     expect(await server.services.anomalies.insertMany([row, { ...row, uid: '00000000-0000-4000-8000-000000000002' }])).toBe(1);
     expect((await countRows()).rows).toBe(before.rows + 2);
   });
+
+  it('holds at most ANOMALY_BUFFER_MAX anomalies, counts the rest, and drops what the database refuses', async () => {
+    const writer = new AnomalyWriter(server.services.anomalies, { max: 5, retryMaxMs: 200, writeTimeoutMs: 1000 }, createLogger('silent'));
+    const profileId = (await server.services.db.prisma.profile.findFirstOrThrow({ where: { name: 'default' } })).id;
+    const row = (n: number, profile = profileId) => ({
+      uid: randomUUID(),
+      profileId: profile,
+      time: new Date(Date.UTC(2021, 0, 1, 0, 0, n)),
+      record: { n },
+      score: 0.9,
+      detectorScores: [],
+      modelIds: [],
+      explanation: [],
+    });
+    const before = (await countRows()).rows;
+    await cluster.stop('fast');
+    try {
+      // A profile that does not exist: the database will refuse this one once it is back.
+      await writer.write([row(0, randomUUID())]);
+      await writer.write([1, 2, 3, 4, 5, 6, 7].map((n) => row(n)));
+      expect(writer.stats()).toMatchObject({ buffered: 5, dropped: 3, database: 'down' });
+    } finally {
+      await cluster.start();
+    }
+    await eventually('the held anomalies written', async () => writer.stats(), (st) => st.buffered === 0);
+    // The refused row alone is dropped (its batch is retried row by row), the good ones are stored.
+    expect(writer.stats()).toMatchObject({ buffered: 0, dropped: 4, flushed: 4, database: 'ok' });
+    await writer.write([row(8)]);
+    expect((await countRows()).rows).toBe(before + 5);
+    await writer.close(1000);
+  }, 60_000);
 
   it('answers DATABASE_UNAVAILABLE (503) for what needs the database while it is down, and recovers', async () => {
     await cluster.stop('fast');

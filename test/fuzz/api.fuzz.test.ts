@@ -10,7 +10,11 @@ import { contentEncoding, contentType, graphqlCase, restBody, wsFrame, wsOperati
  * a bug), and it still answers /healthz afterwards. Fixed seeds keep runs
  * reproducible; a failure prints the seed and the shrunk counterexample.
  */
-const SEED = Number(process.env.FUZZ_SEED ?? 20261128); // FUZZ_SEED=… explores other inputs
+const SEED = Number(process.env.FUZZ_SEED ?? 20261128);
+/** FUZZ_SEED=… FUZZ_SCALE=10 explore further than the modest default run counts. */
+const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
+const runs = (n: number) => Math.round(n * SCALE);
+const TIMEOUT_MS = 60_000 * SCALE;
 
 /** Close codes that mean the server failed rather than refused: internal error, or a socket dropped without a close frame. */
 const SERVER_FAILURE_CLOSES = new Set([1006, 1011, 4500]);
@@ -59,10 +63,10 @@ describe('fuzz: never a 5xx, never a crash, every error coded', () => {
           throw new Error(`uncoded error: ${JSON.stringify(context)}`);
         }
       }),
-      { seed: SEED, numRuns: 100 },
+      { seed: SEED, numRuns: runs(100) },
     );
     await expectAlive();
-  }, 60_000);
+  }, TIMEOUT_MS);
 
   it('GraphQL over HTTP: predict, upsertProfile, trainModel, anomalies with any variables, and any query text', async () => {
     await fc.assert(
@@ -77,10 +81,29 @@ describe('fuzz: never a 5xx, never a crash, every error coded', () => {
         const json = JSON.parse(text) as { errors?: unknown };
         expectCodedGraphQLErrors(json.errors, operation);
       }),
-      { seed: SEED, numRuns: 150 },
+      { seed: SEED, numRuns: runs(150) },
     );
     await expectAlive();
-  }, 60_000);
+  }, TIMEOUT_MS);
+
+  it('GraphQL over HTTP: any bytes, content type and encoding', async () => {
+    await fc.assert(
+      fc.asyncProperty(restBody, contentType, contentEncoding, async (body, type, encoding) => {
+        const headers: Record<string, string> = { ...server.authHeaders() };
+        if (type !== undefined) headers['content-type'] = type;
+        if (encoding !== undefined) headers['content-encoding'] = encoding;
+        const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers, body });
+        const text = await res.text();
+        const context = { status: res.status, type, encoding, body: body.toString('latin1').slice(0, 300), answer: text.slice(0, 300) };
+        if (res.status >= 500) throw new Error(`5xx: ${JSON.stringify(context)}`);
+        const json = JSON.parse(text) as { errors?: unknown };
+        if (res.status !== 200) expect(json.errors).toBeDefined();
+        expectCodedGraphQLErrors(json.errors, context);
+      }),
+      { seed: SEED, numRuns: runs(80) },
+    );
+    await expectAlive();
+  }, TIMEOUT_MS);
 
   it('GraphQL over HTTP: any JSON as the request body', async () => {
     await fc.assert(
@@ -94,10 +117,10 @@ describe('fuzz: never a 5xx, never a crash, every error coded', () => {
         if (res.status >= 500) throw new Error(`5xx ${res.status}: ${text.slice(0, 500)} for ${JSON.stringify(body).slice(0, 500)}`);
         expectCodedGraphQLErrors((JSON.parse(text) as { errors?: unknown }).errors, body);
       }),
-      { seed: SEED, numRuns: 60 },
+      { seed: SEED, numRuns: runs(60) },
     );
     await expectAlive();
-  }, 60_000);
+  }, TIMEOUT_MS);
 
   /** Opens a socket, optionally acknowledged, sends the frames and checks everything the server answered. */
   async function wsRun(init: boolean, frames: (string | Buffer)[]) {
@@ -125,16 +148,67 @@ describe('fuzz: never a 5xx, never a crash, every error coded', () => {
   it('WebSocket: operations with any query and variables, completes and pings on an acknowledged connection', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(wsOperationFrame, { minLength: 1, maxLength: 6 }), (frames) => wsRun(true, frames)),
-      { seed: SEED, numRuns: 50 },
+      { seed: SEED, numRuns: runs(50) },
     );
     await expectAlive();
-  }, 60_000);
+  }, TIMEOUT_MS);
 
   it('WebSocket: any frames, after an authenticated init or instead of one', async () => {
     await fc.assert(
       fc.asyncProperty(fc.boolean(), fc.array(wsFrame, { minLength: 1, maxLength: 6 }), (init, frames) => wsRun(init, frames)),
-      { seed: SEED, numRuns: 40 },
+      { seed: SEED, numRuns: runs(40) },
     );
     await expectAlive();
-  }, 60_000);
+  }, TIMEOUT_MS);
+
+  describe('findings, pinned (each once answered 500 or closed the socket with 4500)', () => {
+    const post = (body: unknown) =>
+      fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...server.authHeaders() }, body: JSON.stringify(body) });
+
+    it('an operationName that names no operation of the document is a 400, not a 500', async () => {
+      for (const operationName of ['', 'Nope']) {
+        const res = await post({ query: '{ __typename }', operationName });
+        expect(res.status).toBe(400);
+        expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('OPERATION_RESOLUTION_FAILURE');
+      }
+    });
+
+    it('a subscription sent over HTTP is refused with 400 BAD_REQUEST (it needs the WebSocket)', async () => {
+      const res = await post({ query: 'subscription { anomalyDetected { id } }' });
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
+      expect(body.errors[0].extensions.code).toBe('BAD_REQUEST');
+      expect(body.errors[0].message).toMatch(/WebSocket/);
+    });
+
+    it('a client sending a server-only message (connection_ack) is closed with 4400, not 4500', async () => {
+      const conn = await openRaw(server.url);
+      conn.send({ type: 'connection_init', payload: server.authHeaders() });
+      await conn.waitFor((m) => m.type === 'connection_ack');
+      conn.send({ type: 'connection_ack' });
+      await conn.settle(100);
+      expect(conn.closed?.code).toBe(4400);
+    });
+
+    it('a WebSocket operation that does not parse, validate or coerce gets a coded error and the socket stays open', async () => {
+      const conn = await openRaw(server.url);
+      conn.send({ type: 'connection_init', payload: server.authHeaders() });
+      await conn.waitFor((m) => m.type === 'connection_ack');
+      conn.send({ id: 'parse', type: 'subscribe', payload: { query: 'subscription {' } });
+      conn.send({ id: 'validate', type: 'subscribe', payload: { query: 'subscription { nope }' } });
+      conn.send({ id: 'coerce', type: 'subscribe', payload: { query: 'subscription($m: Float) { anomalyDetected(minScore: $m) { id } }', variables: { m: 'high' } } });
+      conn.send({ id: 'operation', type: 'subscribe', payload: { query: 'query A { __typename } query B { __typename }' } });
+      const codes = async (id: string) => {
+        const message = await conn.waitFor((m) => m.id === id);
+        expect(message.type).toBe('error');
+        return (message.payload as { extensions: { code: string } }[]).map((e) => e.extensions.code);
+      };
+      expect(await codes('parse')).toEqual(['GRAPHQL_PARSE_FAILED']);
+      expect(await codes('validate')).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+      expect(await codes('coerce')).toEqual(['BAD_USER_INPUT']);
+      expect(await codes('operation')).toEqual(['OPERATION_RESOLUTION_FAILURE']);
+      expect(conn.closed).toBeUndefined();
+      await conn.close();
+    });
+  });
 });

@@ -1,6 +1,8 @@
 import { importDataset } from '../../src/import/dataset.importer';
+import { decimalAt } from '../../src/import/cell';
 import { splitCsv } from '../../src/import/csv-fields';
 import { KDD_FEATURES } from '../../src/import/kdd.format';
+import type { TrafficRecord } from '../../src/records/traffic-record';
 import { datasetDir, kddRows } from '../helpers/dataset-files';
 import { startTestServer, type TestServer } from '../helpers/test-server';
 import { ref } from '../helpers/profile-ref';
@@ -18,13 +20,13 @@ describe('dataset import', () => {
   });
 
   const deps = () => ({ profiles: server.services.profiles, traffic: server.services.traffic });
-  const stored = async (profile: string) =>
-    (
-      await server.services.db.pool.query<{ record: { attributes: Record<string, unknown>; label?: string }; label: string | null }>(
-        'SELECT t.record, t.label FROM "TrafficRecord" t JOIN "Profile" p ON p.id = t."profileId" WHERE p.name = $1 ORDER BY t.id',
-        [profile],
-      )
-    ).rows;
+  /** The profile's stored records, read back the way training reads them. */
+  const stored = async (profile: string) => {
+    const profileId = (await server.services.profiles.get(ref(profile))).id;
+    const records: TrafficRecord[] = [];
+    for await (const chunk of server.services.traffic.chunks({ profileId })) records.push(...chunk);
+    return records.map((record) => ({ record, label: record.label ?? null }));
+  };
 
   it('stores a CSV as a tabular profile: columns become attributes, the label is kept apart, identifiers dropped', async () => {
     const file = await files.file('flows.csv', 'id,bytes,proto,ratio,class\n1,100,tcp,0.5,benign\n2,2500,"udp",1e-3,attack\n3,?,icmp,2,benign\n');
@@ -46,7 +48,7 @@ describe('dataset import', () => {
     const summary = await importDataset(deps(), { profile: ref('kdd1'), format: 'kdd', file });
     expect(summary).toMatchObject({ rowsRead: 21, stored: 21, rejected: 0 });
     const [first] = await stored('kdd1');
-    expect(Object.keys(first.record.attributes).sort()).toEqual([...KDD_FEATURES].sort());
+    expect(Object.keys(first.record.attributes ?? {}).sort()).toEqual([...KDD_FEATURES].sort());
     expect(first.record.attributes).toMatchObject({ protocol_type: 'tcp', service: 'http', flag: 'SF', src_bytes: 200 });
     expect(first.label).toBe('normal.');
   });
@@ -71,6 +73,39 @@ describe('dataset import', () => {
     expect((await stored('csv2')).map((r) => r.record.attributes)).toEqual([{ a: 1, b: 2 }, { a: 'multi\nline', b: 4 }]);
   });
 
+  it('stores each batch as one compact column block, read back in file order', async () => {
+    const rows = kddRows(12_000);
+    const file = await files.file('blocks.kdd.gz', rows.join('\n'), true);
+    const summary = await importDataset(deps(), { profile: ref('kdd4'), format: 'kdd', file, batchSize: 5000 });
+    expect(summary).toMatchObject({ rowsRead: 12_000, stored: 12_000, rejected: 0 });
+    const profileId = (await server.services.profiles.get(ref('kdd4'))).id;
+    const blocks = await server.services.db.pool.query<{ rows: number; bytes: number }>(
+      'SELECT "rows", octet_length(data) AS bytes FROM "TrafficBlock" WHERE "profileId" = $1 ORDER BY id',
+      [profileId],
+    );
+    expect(blocks.rows.map((b) => b.rows)).toEqual([5000, 5000, 2000]);
+    // 41 features and a label in well under 20 bytes a row (as jsonb: ~860).
+    expect(blocks.rows.reduce((n, b) => n + Number(b.bytes), 0)).toBeLessThan(12_000 * 20);
+    expect(await server.services.traffic.count({ profileId })).toBe(12_000);
+    const back = await stored('kdd4');
+    expect(back).toHaveLength(12_000);
+    for (const i of [0, 4999, 5000, 11_999]) {
+      const fields = rows[i].split(',');
+      expect(back[i].label).toBe(fields[41]);
+      expect(KDD_FEATURES.map((name) => back[i].record.attributes?.[name])).toEqual(fields.slice(0, 41).map((f, j) => ([1, 2, 3].includes(j) ? f : Number(f))));
+    }
+  });
+
+  it('reads CRLF files and a CSV header with a quoted name over two lines', async () => {
+    const file = await files.file('crlf.csv', 'a,"b\r\nname"\r\n1,x\r\n2,y\r\n');
+    const summary = await importDataset(deps(), { profile: ref('csv4'), format: 'csv', file });
+    expect(summary).toMatchObject({ rowsRead: 2, stored: 2, rejected: 0 });
+    expect((await stored('csv4')).map((r) => r.record.attributes)).toEqual([
+      { a: 1, 'b\nname': 'x' },
+      { a: 2, 'b\nname': 'y' },
+    ]);
+  });
+
   it('refuses options that do not fit the file, and non-tabular profiles, with BAD_USER_INPUT', async () => {
     const file = await files.file('x.csv', 'a,b\n1,2\n');
     await expect(importDataset(deps(), { profile: ref('csv3'), format: 'csv', file, csv: { labelColumn: 'nope' } })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
@@ -88,6 +123,22 @@ describe('dataset import', () => {
     expect(model.metrics).toMatchObject({ rows: 3000, labeledRows: 3000 });
     expect((model.metrics as { rocAuc: number }).rocAuc).toBeGreaterThan(0.9);
   }, 60_000);
+});
+
+describe('decimalAt', () => {
+  it('reads a cell in place exactly as Number() reads it', () => {
+    const cells = ['0', '215', '0.05', '.5', '5.', '1.23456789012345', '123456789012345678', '-3', '1e-3', ' 7 ', '0x1f', '.', '', 'abc', '1.2.3', 'Infinity'];
+    let seed = 1;
+    for (let i = 0; i < 2000; i++) {
+      seed = (seed * 16807) % 2147483647;
+      cells.push((seed / 1000).toFixed(i % 7), String(seed % 100000));
+    }
+    for (const cell of cells) {
+      const text = `x,${cell},y`;
+      const expected = cell === '' ? NaN : Number(cell);
+      expect([cell, decimalAt(text, 2, 2 + cell.length)]).toEqual([cell, expected]);
+    }
+  });
 });
 
 describe('splitCsv', () => {

@@ -91,7 +91,7 @@ export function describeTrainingJobs(name: string, env: () => Record<string, str
     afterAll(() => server?.close());
 
     it('runs a job through QUEUED, ACTIVE and COMPLETED with live progress, and activates the new model', async () => {
-      const queued = await train(server, { profile: ref('office'), seed: 1 });
+      const queued = await train(server, { profile: 'office', seed: 1 });
       expect(queued).toMatchObject({ state: 'QUEUED', progress: 0, models: [] });
       const seen = await subscribe<{ trainingProgress: JobView }>(
         server.url,
@@ -113,7 +113,7 @@ export function describeTrainingJobs(name: string, env: () => Record<string, str
 
     it('keeps the previously active model when a job fails, without retrying a job that cannot succeed', async () => {
       const before = (await models(server, 'office')).filter((m) => m.active);
-      const queued = await train(server, { profile: ref('office'), source: { since: '2100-01-01T00:00:00Z' } });
+      const queued = await train(server, { profile: 'office', source: { since: '2100-01-01T00:00:00Z' } });
       const failed = await waitForJob(server, queued.id);
       expect(failed).toMatchObject({ state: 'FAILED', attempts: 1, models: [] });
       expect(failed.error).toMatch(/INVALID_TRAINING_DATA/);
@@ -121,7 +121,7 @@ export function describeTrainingJobs(name: string, env: () => Record<string, str
     });
 
     it('rolls back and forward with activateModel, and predictions follow', async () => {
-      const v2 = await waitForJob(server, (await train(server, { profile: ref('office'), seed: 2, contamination: 0.2 })).id);
+      const v2 = await waitForJob(server, (await train(server, { profile: 'office', seed: 2, contamination: 0.2 })).id);
       expect(v2.models).toEqual([expect.objectContaining({ version: 2, active: true })]);
       const withV2 = await predict(server, 'office');
       expect(withV2[0].modelVersion).toBe('isolation-forest@2');
@@ -142,7 +142,7 @@ export function describeTrainingJobs(name: string, env: () => Record<string, str
       await pool.query('ALTER TABLE "TrafficRecord" RENAME TO "TrafficRecord_away"');
       let queued: JobView;
       try {
-        queued = await train(server, { profile: ref('office'), seed: 3 });
+        queued = await train(server, { profile: 'office', seed: 3 });
         const retrying = await waitForJob(server, queued.id, (j) => j.state === 'QUEUED' && j.attempts === 1);
         expect(retrying.error).toMatch(/TrafficRecord/);
         expect(retrying.message).toMatch(/attempt 1 of 3 failed; retrying/);
@@ -155,8 +155,8 @@ export function describeTrainingJobs(name: string, env: () => Record<string, str
     });
 
     it('runs a second job of the same profile after the first, never alongside it', async () => {
-      const a = await train(server, { profile: ref('big'), seed: 1 });
-      const b = await train(server, { profile: ref('big'), seed: 2 });
+      const a = await train(server, { profile: 'big', seed: 1 });
+      const b = await train(server, { profile: 'big', seed: 2 });
       const [doneA, doneB] = await Promise.all([waitForJob(server, a.id), waitForJob(server, b.id)]);
       expect([doneA.state, doneB.state]).toEqual(['COMPLETED', 'COMPLETED']);
       const [first, second] = Date.parse(doneA.startedAt!) <= Date.parse(doneB.startedAt!) ? [doneA, doneB] : [doneB, doneA];
@@ -165,7 +165,7 @@ export function describeTrainingJobs(name: string, env: () => Record<string, str
 
     it('cancels a running job: it stops and the active model stays', async () => {
       const before = (await models(server, 'big')).filter((m) => m.active).map((m) => m.id);
-      const queued = await train(server, { profile: ref('big'), seed: 5, detectors: [{ name: 'knn-distance' }] });
+      const queued = await train(server, { profile: 'big', seed: 5, detectors: [{ name: 'knn-distance' }] });
       await waitForJob(server, queued.id, (j) => j.state === 'ACTIVE' && j.progress > 0);
       const r = await server.graphql<{ cancelTrainingJob: JobView }>(`mutation($id: ID!) { cancelTrainingJob(id: $id) { ${JOB_FIELDS} } }`, { id: queued.id });
       expect(r.data!.cancelTrainingJob.state).toBe('CANCELLED');
@@ -179,10 +179,10 @@ export function describeTrainingJobs(name: string, env: () => Record<string, str
     it('refuses bad requests with coded errors before queueing anything', async () => {
       const cases: [Record<string, unknown>, string][] = [
         [{ profile: 'nope' }, 'PROFILE_NOT_FOUND'],
-        [{ profile: ref('office'), detectors: [{ name: 'magic' }] }, 'UNKNOWN_DETECTOR'],
-        [{ profile: ref('office'), contamination: 0.9 }, 'BAD_USER_INPUT'],
-        [{ profile: ref('office'), contamination: 0.1, alertsPerDay: 5 }, 'BAD_USER_INPUT'],
-        [{ profile: ref('office'), params: { 'knn-distance': { k: 3 } } }, 'BAD_USER_INPUT'],
+        [{ profile: 'office', detectors: [{ name: 'magic' }] }, 'UNKNOWN_DETECTOR'],
+        [{ profile: 'office', contamination: 0.9 }, 'BAD_USER_INPUT'],
+        [{ profile: 'office', contamination: 0.1, alertsPerDay: 5 }, 'BAD_USER_INPUT'],
+        [{ profile: 'office', params: { 'knn-distance': { k: 3 } } }, 'BAD_USER_INPUT'],
       ];
       for (const [input, code] of cases) {
         const r = await server.graphql(TRAIN, { input });

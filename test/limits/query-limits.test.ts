@@ -62,6 +62,10 @@ describe('query complexity', () => {
     expect(cost('{ anomalies { nodes { id } } }')).toBe(1 + 50 * 2); // first defaults to 50
   });
 
+  it('counts a size past what any resolver accepts as 1,000, leaving the refusal (BAD_USER_INPUT, with the range) to the resolver', () => {
+    expect(cost('{ anomalies(first: 100000) { nodes { id } } }')).toBe(1 + 1_000 * 2);
+  });
+
   it('weighs lists without a size argument as 10 items, scalar lists included', () => {
     expect(cost('{ detectors { name } }')).toBe(1 + 10 * 1);
     // models: 1 + 10 × (features: 1 + 10 × 1)

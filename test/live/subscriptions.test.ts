@@ -1,6 +1,6 @@
 import type { Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { startTestServer, type TestServer } from '../helpers/test-server';
+import { startTestServer, TEST_ADMIN_KEY, type TestServer } from '../helpers/test-server';
 import { connectLive, subscribe, until } from './helpers/live-client';
 
 const PREDICT = `mutation($records: [TrafficRecordInput!]!) { predict(records: $records) { score isAnomaly anomalyId } }`;
@@ -138,8 +138,9 @@ describe('GraphQL subscriptions (in memory)', () => {
 async function stalledSubscriber(httpUrl: string, subscribePayload: string): Promise<WebSocket> {
   const ws = new WebSocket(`${httpUrl.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  ws.send(JSON.stringify({ type: 'connection_init' }));
-  await new Promise<void>((resolve) => ws.once('message', () => resolve()));
+  ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${TEST_ADMIN_KEY}` } }));
+  const ack = await new Promise<string>((resolve, reject) => ws.once('message', (m) => resolve(String(m))).once('close', (code) => reject(new Error(`closed ${code}`))));
+  expect(JSON.parse(ack)).toEqual({ type: 'connection_ack' });
   ws.send(`{ "id": "1", "type": "subscribe", "payload": ${subscribePayload} }`);
   (ws as unknown as { _socket: { pause(): void } })._socket.pause();
   return ws;

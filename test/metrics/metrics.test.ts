@@ -13,7 +13,7 @@ const DEFAULT = { site: 'default', profile: 'default' };
 type Scrape = Map<string, Family>;
 
 async function scrape(server: TestServer): Promise<Scrape> {
-  const res = await fetch(`${server.url}/metrics`);
+  const res = await fetch(`${server.url}/metrics`, { headers: server.authHeaders() });
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
   return parseExposition(await res.text());
@@ -33,7 +33,7 @@ async function predictGraphql(server: TestServer, records: (typeof normal)[]): P
 async function predictRest(server: TestServer, records: (typeof normal)[]): Promise<number> {
   const res = await fetch(`${server.url}/predict`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...server.authHeaders() },
     body: JSON.stringify(records.map(seed)),
   });
   expect(res.status).toBe(200);
@@ -45,7 +45,7 @@ describe('Prometheus /metrics', () => {
   let server: TestServer;
   beforeAll(async () => {
     // A tiny subscription buffer, so a subscriber that never reads drops events at once.
-    server = await startTestServer('metrics', { EVENTS_BUFFER: '2', AUTH: 'off' });
+    server = await startTestServer('metrics', { EVENTS_BUFFER: '2' });
   }, 120_000);
   afterAll(() => server?.close());
 
@@ -74,9 +74,15 @@ describe('Prometheus /metrics', () => {
     const before = await scrape(server);
     await predictGraphql(server, [normal]);
     expect((await fetch(`${server.url}/no/such/path-${Date.now()}`)).status).toBe(404);
-    const badBody = await fetch(`${server.url}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"not": "an array"}' });
+    const badBody = await fetch(`${server.url}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...server.authHeaders() },
+      body: '{"not": "an array"}',
+    });
     expect(badBody.status).toBe(400);
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    // Without a key the scrape is refused, and timed like any request.
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
     const after = await scrape(server);
 
     const count = (route: string, statusClass: string) =>
@@ -87,6 +93,7 @@ describe('Prometheus /metrics', () => {
     expect(count('/healthz', '2xx')).toBe(1);
     // The scrape before was itself timed once it finished.
     expect(count('/metrics', '2xx')).toBe(1);
+    expect(count('/metrics', '4xx')).toBe(1);
     const routes = new Set(after.get('netsentinel_http_request_duration_seconds')!.samples.map((s) => s.labels.route));
     expect([...routes].some((r) => r.includes('no/such'))).toBe(false);
   });
@@ -140,7 +147,7 @@ describe('Prometheus /metrics', () => {
   const redis = redisTestEnv('metrics-bullmq');
   (redis ? it : it.skip)('reads the queue depth from BullMQ, in a registry of its own per server', async () => {
     // No worker: the default profile's training job stays waiting in the queue.
-    const other = await startTestServer('metrics-bullmq', { ...redis!.env, WORKERS: '0', AUTH: 'off' });
+    const other = await startTestServer('metrics-bullmq', { ...redis!.env, WORKERS: '0' });
     try {
       await predictGraphql(server, [normal]);
       const m = await scrape(other);

@@ -139,9 +139,9 @@ export function subscribe<T>(query: string, variables: Record<string, unknown>, 
         else if (result.data) handlers.next(result.data as T);
       },
       error: (err) => {
-        const errors = Array.isArray(err) ? (err as GraphQLErrorEntry[]) : undefined;
-        if (isKeyRefusal(err)) handlers.error?.(new GraphQLRequestError([{ message: 'The API key was refused', extensions: { code: UNAUTHENTICATED } }]));
-        else handlers.error?.(errors ? new GraphQLRequestError(errors) : err instanceof Error ? err : new Error('connection lost'));
+        let errors = Array.isArray(err) ? (err as GraphQLErrorEntry[]) : undefined;
+        if (isKeyRefusal(err)) errors = [{ message: 'The API key was refused', extensions: { code: UNAUTHENTICATED } }];
+        handlers.error?.(errors ? new GraphQLRequestError(errors) : err instanceof Error ? err : new Error('connection lost'));
       },
       complete: () => handlers.complete?.(),
     },

@@ -98,54 +98,53 @@ function mergedFlows(captures: readonly Capture[], options: FlowOptions): { reco
   return { records, sources, ambiguous };
 }
 
-/** The host addresses a capture uses: unicast, and not the unspecified address of a DHCP client. */
-function hostAddresses(capture: Capture): Set<string> {
+/** Every address a capture's packets carry (as the decoder formats them). */
+function addresses(capture: Capture): Set<string> {
   const decoder = new PacketDecoder(createCaptureStats());
-  const hosts = new Set<string>();
+  const seen = new Set<string>();
   for (const p of capture.packets) {
     if (!decoder.decode({ ...p, offset: 0 })) continue;
-    for (const ip of [decoder.packet.srcIp, decoder.packet.dstIp]) if (isHostAddress(ip)) hosts.add(ip);
+    seen.add(decoder.packet.srcIp).add(decoder.packet.dstIp);
   }
-  return hosts;
-}
-
-function isHostAddress(ip: string): boolean {
-  const code = classifyAddress(ip);
-  return code >= 0 && (code & 3) !== ADDRESS_MULTICAST && ip !== '0.0.0.0' && ip !== '::' && !ip.endsWith('.255');
+  return seen;
 }
 
 /**
  * The captures come from unrelated networks, yet some reuse the same private
- * (and even public) addresses: merged as they are, an attack capture's
- * scanner would share its address with a benign capture's phone, and the
- * phone's flows would inherit the scan's per-host features. Each attack
- * capture's host addresses that a benign capture also uses are moved to
- * unused addresses of the same class (internal / external, v4 / v6), which
- * is all the features ever see of an address.
+ * (and even public) addresses, and all of them talk to the same multicast
+ * groups: merged as they are, an attack capture's scanner would share its
+ * address with a benign capture's phone, and the phone's flows would inherit
+ * the scan's per-host features. Every address of an attack capture that a
+ * benign capture also uses is moved to an unused one of the same class
+ * (internal, external or multicast; v4 or v6; a /24 broadcast stays one),
+ * which is all the features ever see of an address.
  */
 function separateAddresses(captures: readonly Capture[]): (Map<string, string> | undefined)[] {
-  const benign = captures.filter((c) => !c.attack).map(hostAddresses);
-  const used = new Set(benign.flatMap((hosts) => [...hosts]));
-  const fresh = freshAddresses(used);
+  const used = new Set(captures.filter((c) => !c.attack).flatMap((c) => [...addresses(c)]));
+  const fresh = freshAddresses(new Set(used));
   return captures.map((capture) => {
     if (!capture.attack) return undefined;
     const remap = new Map<string, string>();
-    for (const ip of hostAddresses(capture)) if (used.has(ip)) remap.set(ip, fresh(ip));
+    for (const ip of addresses(capture)) if (used.has(ip) && classifyAddress(ip) >= 0) remap.set(ip, fresh(ip));
     return remap;
   });
 }
 
-/** Hands out addresses of the same class as the one given, from documentation and private ranges, never one in `used`. */
+/** Hands out addresses of the same class as the one given, from documentation, private and scoped ranges, never one in `used`. */
 function freshAddresses(used: Set<string>): (like: string) => string {
   let n = 0;
+  const octets = (i: number) => `${(i >> 8) & 255}.${i & 254}`;
   const pools: Record<number, (i: number) => string> = {
-    [ADDRESS_INTERNAL]: (i) => `10.254.${(i >> 8) & 255}.${i & 255}`,
-    [ADDRESS_EXTERNAL]: (i) => `203.0.${113 + ((i >> 8) & 3)}.${i & 255}`,
+    [ADDRESS_INTERNAL]: (i) => `10.254.${octets(i)}`,
+    [ADDRESS_EXTERNAL]: (i) => `203.0.${113 + ((i >> 8) & 3)}.${i & 254}`,
+    [ADDRESS_MULTICAST]: (i) => `239.254.${octets(i)}`,
     [ADDRESS_INTERNAL | ADDRESS_IPV6]: (i) => `fd00:5ee::${i.toString(16)}`,
     [ADDRESS_EXTERNAL | ADDRESS_IPV6]: (i) => `2001:db8:5ee::${i.toString(16)}`,
+    [ADDRESS_MULTICAST | ADDRESS_IPV6]: (i) => `ff05::5ee:${i.toString(16)}`,
   };
+  const broadcast = (i: number) => `10.253.${i & 255}.255`;
   return (like) => {
-    const pool = pools[classifyAddress(like)];
+    const pool = like.endsWith('.255') && classifyAddress(like) === ADDRESS_INTERNAL ? broadcast : pools[classifyAddress(like)];
     let ip: string;
     do ip = pool(++n); while (used.has(ip));
     used.add(ip);

@@ -58,8 +58,8 @@ export function dashboardLink(serverUrl: string, key: string, query = ''): strin
   return `${serverUrl}/dashboard${query}#key=${encodeURIComponent(key)}`;
 }
 
-export function storedApiKey(page: Page): Promise<string | null> {
-  return page.evaluate((name) => localStorage.getItem(name), API_KEY_STORAGE);
+export async function storedApiKey(page: Page): Promise<string | null> {
+  return (await page.evaluate(`localStorage.getItem(${JSON.stringify(API_KEY_STORAGE)})`)) as string | null;
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

@@ -1,0 +1,187 @@
+import { z } from 'zod';
+import type { Detector, FitOptions, SerializedDetector } from '../detector.types';
+import { packFloat64, packInt32, unpackFloat64, unpackInt32 } from '../half-space-trees/packed-arrays';
+import { assertColumns, assertTrainingData, notFitted } from '../input-checks';
+import type { Matrix } from '../matrix';
+import { invalidState } from '../state';
+import { countBelow, knotRanks, tailScales } from './column-tails';
+
+export const EMPIRICAL_TAILS = 'empirical-tails';
+export const EMPIRICAL_TAILS_STATE_VERSION = 1;
+
+export const empiricalTailsParams = z.strictObject({
+  combine: z
+    .enum(['max', 'sum'])
+    .default('sum')
+    .describe(
+      'How column surprises make a score: max (the most surprising column decides: one rate, fan-out or name length far beyond anything in training is enough) or sum (every column adds up, as ECOD does).',
+    ),
+  maxExcess: z
+    .number()
+    .min(1)
+    .max(1e6)
+    .default(20)
+    .describe('Tail scales beyond the training range counted at most per column: past that a value is simply far out, and one runaway column cannot outvote the rest.'),
+  knots: z
+    .number()
+    .int()
+    .min(16)
+    .max(4096)
+    .default(256)
+    .describe('Values kept per column: all of them up to this many training rows, else the most extreme ones at both ends and a geometric grid between.'),
+});
+
+export type EmpiricalTailsParams = z.infer<typeof empiricalTailsParams>;
+
+/** Tail scales below this (in the column's units, robust z for encoded features) are raised to it: constant columns still extrapolate. */
+const MIN_TAIL_SCALE = 0.5;
+/** Weight of the mean column surprise under `max`: it only orders rows whose most surprising columns tie. */
+const TIE_BREAK = 0.01;
+
+const finiteArray = z.array(z.number().refine(Number.isFinite, 'must be finite'));
+
+export const empiricalTailsStateSchema = z.object({
+  cols: z.number().int().min(1),
+  rows: z.number().int().min(2),
+  /** Int32 ranks, shared by every column (base64). */
+  ranks: z.string(),
+  /** Float64 knot values, column after column (base64). */
+  values: z.string(),
+  scaleUp: finiteArray,
+  scaleDown: finiteArray,
+});
+
+export type EmpiricalTailsState = z.infer<typeof empiricalTailsStateSchema>;
+
+interface Model {
+  cols: number;
+  rows: number;
+  ranks: Int32Array;
+  values: Float64Array;
+  scaleUp: Float64Array;
+  scaleDown: Float64Array;
+}
+
+/**
+ * Per-column empirical tail probabilities, in the spirit of ECOD (Li et al.,
+ * TKDE 2022): a value's surprise in a column is −ln of the share of training
+ * rows at least as extreme, on its more extreme side; beyond the training
+ * range it keeps growing with the distance, one unit per tail scale (the mean
+ * excess over the 90% quantile), so a rate a hundred times anything seen
+ * outranks one just past the maximum. Columns are not assumed to interact:
+ * this catches values out of range, not unusual combinations of usual values.
+ */
+export class EmpiricalTailsDetector implements Detector {
+  readonly name = EMPIRICAL_TAILS;
+
+  constructor(
+    private readonly params: EmpiricalTailsParams,
+    private model?: Model,
+  ) {}
+
+  fit(X: Matrix, _options: FitOptions): void {
+    assertTrainingData(this.name, X, 2);
+    const ranks = knotRanks(X.rows, this.params.knots);
+    const k = ranks.length;
+    const values = new Float64Array(X.cols * k);
+    const scaleUp = new Float64Array(X.cols);
+    const scaleDown = new Float64Array(X.cols);
+    const column = new Float64Array(X.rows);
+    for (let c = 0; c < X.cols; c++) {
+      for (let r = 0; r < X.rows; r++) column[r] = X.data[r * X.cols + c];
+      column.sort();
+      for (let i = 0; i < k; i++) values[c * k + i] = column[ranks[i]];
+      [scaleUp[c], scaleDown[c]] = tailScales(column, MIN_TAIL_SCALE);
+    }
+    this.model = { cols: X.cols, rows: X.rows, ranks, values, scaleUp, scaleDown };
+  }
+
+  score(X: Matrix): Float64Array {
+    const m = this.fitted();
+    assertColumns(this.name, X, m.cols);
+    const out = new Float64Array(X.rows);
+    const useMax = this.params.combine === 'max';
+    for (let r = 0, o = 0; r < X.rows; r++, o += X.cols) {
+      let max = 0;
+      let sum = 0;
+      for (let c = 0; c < m.cols; c++) {
+        const s = surprise(m, c, X.data[o + c], this.params.maxExcess);
+        if (s > max) max = s;
+        sum += s;
+      }
+      out[r] = useMax ? max + (TIE_BREAK * sum) / m.cols : sum;
+    }
+    return out;
+  }
+
+  /** Each column's surprise: the score is their maximum (or sum). */
+  explain(row: Float64Array): Float64Array {
+    const m = this.fitted();
+    assertColumns(this.name, { rows: 1, cols: row.length, data: row }, m.cols);
+    return Float64Array.from({ length: m.cols }, (_, c) => surprise(m, c, row[c], this.params.maxExcess));
+  }
+
+  serialize(): SerializedDetector {
+    const m = this.fitted();
+    return {
+      detector: this.name,
+      stateVersion: EMPIRICAL_TAILS_STATE_VERSION,
+      params: { ...this.params },
+      state: {
+        cols: m.cols,
+        rows: m.rows,
+        ranks: packInt32(m.ranks),
+        values: packFloat64(m.values),
+        scaleUp: Array.from(m.scaleUp),
+        scaleDown: Array.from(m.scaleDown),
+      },
+    };
+  }
+
+  static restore(params: EmpiricalTailsParams, s: EmpiricalTailsState): EmpiricalTailsDetector {
+    const fail = (reason: string) => invalidState(EMPIRICAL_TAILS, reason);
+    const expected = knotRanks(s.rows, params.knots);
+    const ranks = unpackInt32(s.ranks, expected.length);
+    if (!ranks || ranks.some((r, i) => r !== expected[i])) throw fail('ranks do not match rows and knots');
+    const values = unpackFloat64(s.values, s.cols * ranks.length);
+    if (!values || !values.every(Number.isFinite)) throw fail('knot values do not match cols and knots');
+    for (let c = 0; c < s.cols; c++) {
+      for (let i = 1; i < ranks.length; i++) if (values[c * ranks.length + i] < values[c * ranks.length + i - 1]) throw fail(`column ${c} is not sorted`);
+    }
+    if (s.scaleUp.length !== s.cols || s.scaleDown.length !== s.cols) throw fail('tail scales do not match cols');
+    if ([...s.scaleUp, ...s.scaleDown].some((v) => !(v > 0))) throw fail('tail scales must be positive');
+    return new EmpiricalTailsDetector(params, {
+      cols: s.cols,
+      rows: s.rows,
+      ranks,
+      values,
+      scaleUp: Float64Array.from(s.scaleUp),
+      scaleDown: Float64Array.from(s.scaleDown),
+    });
+  }
+
+  private fitted(): Model {
+    if (this.model === undefined) throw notFitted(this.name);
+    return this.model;
+  }
+}
+
+/**
+ * −ln((rows at least as extreme + ½) / (n + 1)) on the value's more extreme
+ * side (the ½ keeps a value never reached finite), plus the distance beyond
+ * the training range in tail scales.
+ */
+function surprise(m: Model, c: number, x: number, maxExcess: number): number {
+  const k = m.ranks.length;
+  const from = c * k;
+  const n = m.rows;
+  const atOrAbove = n - countBelow(m.values, from, m.ranks, n, x, false);
+  const atOrBelow = countBelow(m.values, from, m.ranks, n, x, true);
+  let up = -Math.log((atOrAbove + 0.5) / (n + 1));
+  let down = -Math.log((atOrBelow + 0.5) / (n + 1));
+  const max = m.values[from + k - 1];
+  const min = m.values[from];
+  if (x > max) up += Math.min((x - max) / m.scaleUp[c], maxExcess);
+  if (x < min) down += Math.min((min - x) / m.scaleDown[c], maxExcess);
+  return up > down ? up : down;
+}
