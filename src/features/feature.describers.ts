@@ -12,7 +12,7 @@ import type {
 import { readAddressClass } from './address.features';
 import { decodeSeenPorts, portClass, portSeen, readPort } from './port.features';
 import { surprise, unseenFrequency } from './rarity';
-import { serviceSide, specServicePorts } from './service-side.features';
+import { serviceSide, specServicePorts, type ServicePorts } from './service-side.features';
 import { featureLabel, featureUnit, numberReader, stringReader } from './value-source';
 
 /** What one raw field of a record looks like against training, before ranking. */
@@ -74,7 +74,7 @@ function describeNumeric(def: NumericFeatureSpec, record: TrafficRecord, z: numb
   const typical = `${formatNumber(stats.q50)} (IQR ${formatNumber(stats.q25)}–${formatNumber(stats.q75)})`;
   const v = numberReader(def.source)(record);
   if (v !== v) return describeMissing(def, rows, typical);
-  const windowed = def.source.from === 'attribute' ? windowedPhrase(def.source.name, formatNumber(v)) : undefined;
+  const windowed = def.source.from === 'attribute' ? capturePhrase(def.source.name, formatNumber(v)) : undefined;
   const shown = windowed ?? `${featureLabel(def)} ${withUnit(v, unit)}`;
   let message = `${shown}, typical ${typical}`;
   if (v > stats.max) {
@@ -85,9 +85,19 @@ function describeNumeric(def: NumericFeatureSpec, record: TrafficRecord, z: numb
   return { value: formatNumber(v), typical, message, deviation: Math.abs(z) };
 }
 
-/** The capture layer's windowed feature names: `host_fanout_ports_10s`, `pair_rate_1s`, `socket_size_mean_1m`. */
-const WINDOWED_NAME = /^(host|pair|socket)_(rate|size_mean|size_std|gap_mean|gap_std|fanout_ports|fanout_hosts)_(\d+)(ms|s|m)$/;
-const SCOPES: Record<string, string> = { host: 'from this source', pair: 'from this source to this destination', socket: 'on this connection' };
+/**
+ * The capture layer's windowed feature names: `host_fanout_ports_10s`, `pair_rate_1s`, `socket_size_mean_1m`,
+ * and for flows `dst_fanin_hosts_1s`, `host_fail_share_10s`, `state_fail_rate_100ms`.
+ */
+const WINDOWED_NAME =
+  /^(host|pair|socket|dst|state)_(rate|size_mean|size_std|gap_mean|gap_std|fanout_ports|fanout_hosts|fanin_hosts|ports|fail_share|fail_rate)_(\d+)(ms|s|m)$/;
+const SCOPES: Record<string, string> = {
+  host: 'from this source',
+  pair: 'from this source to this destination',
+  socket: 'on this connection',
+  dst: 'to this destination',
+  state: 'across the link',
+};
 const WINDOW_UNITS: Record<string, string> = { ms: 'ms', s: 's', m: 'min' };
 
 const METRIC_LABELS: Record<string, string> = {
@@ -98,6 +108,10 @@ const METRIC_LABELS: Record<string, string> = {
   gap_std: 'gap spread',
   fanout_ports: 'destination-port fan-out',
   fanout_hosts: 'destination-host fan-out',
+  fanin_hosts: 'source fan-in',
+  ports: 'ports reached',
+  fail_share: 'failed share',
+  fail_rate: 'failed TCP attempts',
 };
 
 /** What a person calls a field: windowed features by what they measure, everything else as featureLabel() does. */
@@ -105,7 +119,8 @@ export function fieldLabel(def: FeatureDef): string {
   const m = def.source.from === 'attribute' ? WINDOWED_NAME.exec(def.source.name) : null;
   if (m === null) return featureLabel(def);
   const [, scope, metric, length, unit] = m;
-  return `${METRIC_LABELS[metric]} (${length} ${WINDOW_UNITS[unit]}, per ${scope === 'host' ? 'source' : scope})`;
+  const per = scope === 'host' ? 'per source' : scope === 'dst' ? 'per destination' : scope === 'state' ? 'link-wide' : `per ${scope}`;
+  return `${METRIC_LABELS[metric]} (${length} ${WINDOW_UNITS[unit]}, ${per})`;
 }
 
 /**
@@ -131,9 +146,29 @@ export function windowedPhrase(name: string, value: string): string | undefined 
       return `size spread ${value} bytes (std) over ${window} ${who}`;
     case 'gap_mean':
       return `mean gap ${value} s between records over ${window} ${who}`;
+    case 'fanin_hosts':
+      return `fan-in ${value} source hosts in ${window} ${who}`;
+    case 'ports':
+      return `${value} distinct ports reached in ${window} ${who}`;
+    case 'fail_share':
+      return `${value} of the connections in ${window} ${who} failed (unanswered or refused)`;
+    case 'fail_rate':
+      return `${value}/s failed TCP attempts in this state over ${window} ${who}`;
     default:
       return `gap spread ${value} s (std) over ${window} ${who}`;
   }
+}
+
+/** Per-flow attributes of the capture layer, by what they measure. */
+const FLOW_ATTRIBUTE_PHRASES: Record<string, (value: string) => string> = {
+  flow_pkt_rate: (v) => `packet rate ${v}/s within this flow`,
+  dns_qname_len: (v) => `DNS query name of ${v} characters`,
+  dns_qname_entropy: (v) => `DNS query name entropy ${v} bits per character`,
+};
+
+/** A capture attribute in words, windowed or per flow; undefined for any other attribute. */
+export function capturePhrase(name: string, value: string): string | undefined {
+  return windowedPhrase(name, value) ?? FLOW_ATTRIBUTE_PHRASES[name]?.(value);
 }
 
 function describeCategorical(def: CategoricalFeatureSpec, record: TrafficRecord, rows: number): FieldDescription {
@@ -169,7 +204,7 @@ function describePort(def: PortFeatureSpec, record: TrafficRecord, rows: number)
   }
   const k = portClass(port);
   const nonTop = def.classCounts[k] - def.ports.reduce((s, q, i) => s + (portClass(q) === k ? def.counts[i] : 0), 0);
-  if (!portSeen(decodeSeenPorts(def), port)) {
+  if (!portSeen(seenPorts(def), port)) {
     // Good–Turing: how often training met a brand-new port of this class. Random client ports make
     // new ephemeral ports ordinary, while a new well-known port is a real surprise.
     const p = Math.max(def.classSingletons[k], 0.5) / (rows + 1);
@@ -219,7 +254,7 @@ function describeServiceSide(def: ServiceSideFeatureSpec, record: TrafficRecord,
   const s = readPort(record, 'srcPort');
   const d = readPort(record, 'destPort');
   if (s !== s || d !== d) return describeMissingPort(def, record, rows, typical);
-  const side = serviceSide(specServicePorts(spec), s, d);
+  const side = serviceSide(servicePortTables(spec), s, d);
   const p = def.sideCounts[side] / rows;
   const history = p > 0 ? `${formatShare(p)} of training records were like that` : 'no training record was like that';
   return {
@@ -228,6 +263,24 @@ function describeServiceSide(def: ServiceSideFeatureSpec, record: TrafficRecord,
     message: `port pair ${s} → ${d}: ${SIDE_WORDS[side]}; ${history}`,
     deviation: surprise(p > 0 ? p : unseenFrequency(rows)),
   };
+}
+
+// Per spec, not per record: every anomaly is explained as it is detected, and decoding the
+// seen-port bitmaps (8 kB each) and building the service-port tables (128 kB) each time cost
+// ~0.2 ms and most of the detection path's garbage. A spec does not change once fitted.
+const seenPortBitmaps = new WeakMap<PortFeatureSpec, Uint8Array>();
+const servicePortsOfSpec = new WeakMap<FeatureSpec, ServicePorts>();
+
+function seenPorts(def: PortFeatureSpec): Uint8Array {
+  let seen = seenPortBitmaps.get(def);
+  if (!seen) seenPortBitmaps.set(def, (seen = decodeSeenPorts(def)));
+  return seen;
+}
+
+function servicePortTables(spec: FeatureSpec): ServicePorts {
+  let ports = servicePortsOfSpec.get(spec);
+  if (!ports) servicePortsOfSpec.set(spec, (ports = specServicePorts(spec)));
+  return ports;
 }
 
 /** `z` is the feature's first encoded column (the robust z for numeric features). */

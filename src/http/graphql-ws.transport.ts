@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { ExecutionResult, FormattedExecutionResult } from 'graphql';
 import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { SharedEventStream } from './shared-subscribe';
+import { SharedEventStream, type SharedResult } from './shared-subscribe';
 import { WsOutbox } from './ws-outbox';
 
 const KEEP_ALIVE_MS = 12_000;
@@ -40,14 +40,10 @@ export interface TransportOptions extends Omit<ServerOptions<undefined, Extra>, 
 export function serveGraphQLOverWebSocket(httpServer: Server, path: string, options: TransportOptions): { dispose(): Promise<void> } {
   const { formatResult, ...serverOptions } = options;
   const outboxes = new WeakMap<WebSocket, WsOutbox>();
-  const payloads = new WeakMap<ExecutionResult, Buffer>();
-  const payloadBytes = (result: ExecutionResult): Buffer => {
-    let bytes = payloads.get(result);
-    if (bytes === undefined) {
-      bytes = Buffer.from(JSON.stringify(formatResult?.(result) ?? withJsonErrors(result)));
-      payloads.set(result, bytes);
-    }
-    return bytes;
+  // Once per event and operation, for all its subscribers.
+  const payloadOf = (shared: SharedResult): Buffer => {
+    const result = shared.result!;
+    return (shared.serialized ??= Buffer.from(JSON.stringify(formatResult?.(result) ?? withJsonErrors(result))));
   };
 
   const server = makeServer<undefined, Extra>({
@@ -56,7 +52,7 @@ export function serveGraphQLOverWebSocket(httpServer: Server, path: string, opti
     onOperation: (ctx, id, _payload, _args, result) => {
       const { socket } = ctx.extra;
       const outbox = outboxes.get(socket);
-      if (result instanceof SharedEventStream && result.pushable && outbox) return pushed(result, socket, outbox, id, payloadBytes);
+      if (result instanceof SharedEventStream && result.pushable && outbox) return pushed(result, socket, outbox, id, payloadOf);
       return undefined;
     },
   });
@@ -136,7 +132,7 @@ function withJsonErrors(result: ExecutionResult): FormattedExecutionResult {
  * connection's outbox. While the connection holds HIGH_WATER_BYTES unsent, later
  * events wait in the subscription's bounded buffer.
  */
-function pushed(stream: SharedEventStream, ws: WebSocket, outbox: WsOutbox, id: string, payloadBytes: (r: ExecutionResult) => Buffer): AsyncGenerator<never> {
+function pushed(stream: SharedEventStream, ws: WebSocket, outbox: WsOutbox, id: string, payloadOf: (shared: SharedResult) => Buffer): AsyncGenerator<never> {
   const head = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
   let backedUp = false;
   let started = false;
@@ -154,10 +150,10 @@ function pushed(stream: SharedEventStream, ws: WebSocket, outbox: WsOutbox, id: 
     backedUp = false;
     stream.resume();
   };
-  const deliver = (result: ExecutionResult) => {
+  const deliver = (shared: SharedResult) => {
     if (ws.readyState !== ws.OPEN) return;
     backedUp = ws.bufferedAmount + outbox.pending >= HIGH_WATER_BYTES;
-    outbox.add(head, payloadBytes(result), CLOSE_BRACE, backedUp ? drained : undefined);
+    outbox.add(head, payloadOf(shared), CLOSE_BRACE, backedUp ? drained : undefined);
   };
 
   return {

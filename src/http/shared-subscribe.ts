@@ -1,73 +1,91 @@
 import { createSourceEventStream, execute, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { BoundedSubscription } from '../events/bounded-subscription';
 
-export type Result = ExecutionResult | Promise<ExecutionResult>;
-
 /**
  * graphql's subscribe(), except that an event is executed once per distinct
  * operation (document, operation name, variables) instead of once per subscriber:
  * with a hundred dashboards open, one anomaly costs one execution, not a hundred.
- * Subscribers of the same operation get the very same result object, so whoever
- * sends it can serialize it once too.
+ * Subscribers of the same operation get the very same SharedResult, so whoever
+ * sends it serializes it once too.
  *
  * Sharing is keyed on the event object, which the event bus hands to every
  * listener of a server, and is sound here because no resolver of a subscription
- * result depends on who asked (the context holds only the server's services).
+ * result depends on who asked: access (site, scopes) is settled when subscribing,
+ * and result resolvers read only the event and the server's services.
  */
 export async function sharedSubscribe(args: ExecutionArgs): Promise<SharedEventStream | ExecutionResult> {
   const source = await createSourceEventStream(args);
   if (!isAsyncIterable(source)) return source;
-  const operation = `${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}\u0000${print(args.document)}`;
-  return new SharedEventStream(source[Symbol.asyncIterator](), operation, args);
+  const key = `${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}\u0000${print(args.document)}`;
+  let operation = operations.get(key);
+  if (!operation) operations.set(key, (operation = new SharedOperation(key, args)));
+  operation.users++;
+  return new SharedEventStream(source[Symbol.asyncIterator](), operation);
 }
 
-const executions = new WeakMap<object, Map<string, Result>>();
+/** The operations somebody subscribes to, by their text: looked up once per subscription, not per event. */
+const operations = new Map<string, SharedOperation>();
 
-function executeOnce(event: unknown, operation: string, args: ExecutionArgs): Result {
-  if (event === null || typeof event !== 'object') return execute({ ...args, rootValue: event });
-  let byOperation = executions.get(event);
-  if (!byOperation) executions.set(event, (byOperation = new Map()));
-  let result = byOperation.get(operation);
-  if (!result) {
-    const executed = (result = execute({ ...args, rootValue: event }));
-    byOperation.set(operation, executed);
-    // Settled, the result itself: a subscriber that takes this event later (it was busy) needs no extra turn.
-    if (executed instanceof Promise) whenSettled(executed, (r) => byOperation.set(operation, r), () => undefined);
+class SharedOperation {
+  users = 0;
+  private readonly executions = new WeakMap<object, SharedResult>();
+
+  constructor(
+    readonly key: string,
+    private readonly args: ExecutionArgs,
+  ) {}
+
+  /** The event's result, executed by whichever subscriber asks first. */
+  resultOf(event: unknown): SharedResult {
+    if (event === null || typeof event !== 'object') return new SharedResult(execute({ ...this.args, rootValue: event }));
+    let shared = this.executions.get(event);
+    if (!shared) this.executions.set(event, (shared = new SharedResult(execute({ ...this.args, rootValue: event }))));
+    return shared;
   }
-  return result;
+
+  release(): void {
+    if (--this.users === 0) operations.delete(this.key);
+  }
 }
 
-type Waiter = [ok: (result: ExecutionResult) => void, fail: (err: unknown) => void];
-const waiting = new WeakMap<Promise<ExecutionResult>, Waiter[]>();
+interface Waiter {
+  settled(shared: SharedResult): void;
+  failed(err: unknown): void;
+}
 
 /**
- * Like result.then(ok, fail), but every subscriber waiting on one shared result is
- * called from a single reaction, in the order they asked. (Results are promises
- * whenever a resolver takes arguments: type-graphql validates them asynchronously.)
+ * One event's result for one operation. It is a promise at first whenever a
+ * resolver is asynchronous (type-graphql validates arguments asynchronously), and
+ * every subscriber waiting on it is called from a single reaction, in the order
+ * they asked.
  */
-function whenSettled(result: Promise<ExecutionResult>, ok: Waiter[0], fail: Waiter[1]): void {
-  let waiters = waiting.get(result);
-  if (!waiters) {
-    const list: Waiter[] = (waiters = []);
-    waiting.set(result, list);
-    // Indexed loops: a waiter may still join while earlier ones are called.
+export class SharedResult {
+  /** Undefined until execution has finished. */
+  result: ExecutionResult | undefined;
+  /** For the sender: the result serialized, once, by the first subscriber it is sent to. */
+  serialized: Buffer | undefined;
+  readonly settled: Promise<ExecutionResult> | undefined;
+  private waiting: Waiter[] = [];
+
+  constructor(result: ExecutionResult | Promise<ExecutionResult>) {
+    if (!(result instanceof Promise)) {
+      this.result = result;
+      return;
+    }
+    this.settled = result;
     result.then(
       (r) => {
-        for (let i = 0; i < list.length; i++) settle(list[i][0], r, list[i][1]);
+        this.result = r;
+        const waiting = this.waiting;
+        this.waiting = [];
+        for (const w of waiting) w.settled(this);
       },
-      (err: unknown) => {
-        for (let i = 0; i < list.length; i++) list[i][1](err);
-      },
+      (err: unknown) => this.waiting.forEach((w) => w.failed(err)),
     );
   }
-  waiters.push([ok, fail]);
-}
 
-function settle(ok: Waiter[0], result: ExecutionResult, fail: Waiter[1]): void {
-  try {
-    ok(result);
-  } catch (err) {
-    fail(err);
+  wait(waiter: Waiter): void {
+    this.waiting.push(waiter);
   }
 }
 
@@ -76,13 +94,17 @@ function settle(ok: Waiter[0], result: ExecutionResult, fail: Waiter[1]): void {
  * reaches the source at once, even while a next() is pending), or, when the source
  * is an event-bus subscription, pushed: see pushTo().
  */
-export class SharedEventStream implements AsyncGenerator<ExecutionResult> {
+export class SharedEventStream implements AsyncGenerator<ExecutionResult>, Waiter {
   private readonly pushSource: BoundedSubscription<unknown> | undefined;
+  private deliver: ((shared: SharedResult) => void) | undefined;
+  private fail: ((err: unknown) => void) | undefined;
+  /** A result still executing holds back later events, so they arrive in order. */
+  private executing = false;
+  private released = false;
 
   constructor(
     private readonly source: AsyncIterator<unknown>,
-    private readonly operation: string,
-    private readonly args: ExecutionArgs,
+    private readonly operation: SharedOperation,
   ) {
     this.pushSource = source instanceof BoundedSubscription ? source : undefined;
   }
@@ -93,30 +115,32 @@ export class SharedEventStream implements AsyncGenerator<ExecutionResult> {
   }
 
   /**
-   * Push mode: each event is executed and handed to `deliver`, in order, as it is
+   * Push mode: each event's result goes to `deliver`, in order, as the event is
    * published, with no promise per subscriber and event, while `ready()` says the
    * subscriber can take one; otherwise events wait in the subscription's bounded
-   * buffer (the oldest dropped and counted) until resume(). A result still being
-   * executed holds back later events the same way. `fail` gets what `deliver` threw.
+   * buffer (the oldest dropped and counted) until resume(). `fail` gets what
+   * `deliver` threw, or a failed execution.
    */
-  pushTo(ready: () => boolean, deliver: (result: ExecutionResult) => void, fail: (err: unknown) => void): void {
+  pushTo(ready: () => boolean, deliver: (shared: SharedResult) => void, fail: (err: unknown) => void): void {
     const source = this.pushSource;
     if (!source) throw new Error('This subscription can only be pulled');
-    let executing = false;
-    const delivered = (result: ExecutionResult) => {
-      executing = false;
-      deliver(result);
-      source.resume();
-    };
+    this.deliver = deliver;
+    this.fail = fail;
     // Runs inside the event bus's dispatch: nothing may throw from here.
     source.pushTo((event) => {
-      if (executing || !ready()) return false;
-      const result = executeOnce(event, this.operation, this.args);
-      if (result instanceof Promise) {
-        executing = true;
-        whenSettled(result, delivered, fail);
+      if (this.executing || !ready()) return false;
+      let shared: SharedResult;
+      try {
+        shared = this.operation.resultOf(event);
+      } catch (err) {
+        fail(err);
+        return true;
+      }
+      if (shared.result) {
+        this.send(shared);
       } else {
-        settle(deliver, result, fail);
+        this.executing = true;
+        shared.wait(this);
       }
       return true;
     });
@@ -127,14 +151,45 @@ export class SharedEventStream implements AsyncGenerator<ExecutionResult> {
     this.pushSource?.resume();
   }
 
+  settled(shared: SharedResult): void {
+    this.executing = false;
+    if (this.send(shared)) this.resume();
+  }
+
+  failed(err: unknown): void {
+    this.fail?.(err);
+  }
+
+  private send(shared: SharedResult): boolean {
+    try {
+      this.deliver!(shared);
+      return true;
+    } catch (err) {
+      this.fail!(err);
+      return false;
+    }
+  }
+
   async next(): Promise<IteratorResult<ExecutionResult>> {
     const r = await this.source.next();
-    return r.done ? { done: true, value: undefined } : { done: false, value: await executeOnce(r.value, this.operation, this.args) };
+    if (r.done) {
+      this.release();
+      return { done: true, value: undefined };
+    }
+    const shared = this.operation.resultOf(r.value);
+    return { done: false, value: shared.result ?? (await shared.settled!) };
   }
 
   async return(): Promise<IteratorReturnResult<undefined>> {
+    this.release();
     await this.source.return?.();
     return { done: true, value: undefined };
+  }
+
+  private release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.operation.release();
   }
 
   async throw(err: unknown): Promise<never> {

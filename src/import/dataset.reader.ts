@@ -23,11 +23,10 @@ const MAX_RECORD_CHARS = 1 << 20;
 
 /**
  * A dataset file's valid rows as tabular records, in file order, batch by
- * batch: column batches for import (no object per row), records for
- * scoring. Malformed rows are tallied
- * with their reason and line and skipped; only a problem with the file as a
- * whole (unreadable, header not matching the options) throws, when
- * iteration starts. Read once.
+ * batch: column batches for import (no object per row), records for scoring.
+ * Malformed rows are tallied with their reason and line and skipped; only a
+ * problem with the file as a whole (unreadable, header not matching the
+ * options) throws, when iteration starts. Read once.
  */
 export class DatasetReader implements AsyncIterable<TrafficRecord[]> {
   rowsRead = 0;

@@ -21,7 +21,6 @@ const TIME_COLUMN = LABEL + 1;
 /** KDD'99 rows end with the label; NSL-KDD adds a difficulty level after it, which is not a feature. */
 const MIN_FIELDS = LABEL + 1;
 const MAX_FIELDS = LABEL + 2;
-const COMMA = 44;
 
 /**
  * KDD Cup '99 / NSL-KDD: no header, 41 named features, then the label. A row is
@@ -33,6 +32,8 @@ export class KddRowParser implements RowParser {
   private readonly numbers = new Float64Array(LABEL);
   /** Start of every field, and one past the end of the last (as if a comma followed it); room for one field too many. */
   private readonly starts = new Int32Array(MAX_FIELDS + 2);
+  /** The last string cell of each column: rows come in long runs of equal values, and an equal cell is not copied out of the line again. */
+  private readonly last: string[] = [];
 
   header(): boolean {
     return true;
@@ -64,10 +65,10 @@ export class KddRowParser implements RowParser {
       if (!Number.isFinite(n)) return { reason: `${KDD_FEATURES[i]} is not a number`, detail: JSON.stringify(text.slice(from, to)) };
       numbers[i] = n;
     }
-    const label = text.slice(starts[LABEL], starts[LABEL + 1] - 1).trim();
+    const label = this.stringAt(text, starts[LABEL], starts[LABEL + 1] - 1, LABEL).trim();
     if (label === '' || label.length > MAX_STRING) return { reason: 'missing or bad label', detail: JSON.stringify(label) };
     for (let i = 0; i < LABEL; i++) {
-      if (SYMBOLIC[i]) out.setString(i, text.slice(starts[i], starts[i + 1] - 1));
+      if (SYMBOLIC[i]) out.setString(i, this.stringAt(text, starts[i], starts[i + 1] - 1, i));
       else out.setNumber(i, numbers[i]);
     }
     out.setString(LABEL_COLUMN, label);
@@ -80,12 +81,17 @@ export class KddRowParser implements RowParser {
     const starts = this.starts;
     let fields = 1;
     starts[0] = 0;
-    for (let i = 0; i < text.length; i++) {
-      if (text.charCodeAt(i) !== COMMA) continue;
+    for (let i = text.indexOf(','); i >= 0; i = text.indexOf(',', i + 1)) {
       if (fields > MAX_FIELDS) return fields;
       starts[fields++] = i + 1;
     }
     starts[fields] = text.length + 1;
     return fields;
+  }
+
+  private stringAt(text: string, from: number, to: number, column: number): string {
+    const last = this.last[column];
+    if (last !== undefined && last.length === to - from && text.startsWith(last, from)) return last;
+    return (this.last[column] = text.slice(from, to));
   }
 }

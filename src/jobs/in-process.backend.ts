@@ -53,7 +53,7 @@ export class InProcessBackend implements JobBackend {
   async schedule(profile: string, everyMs: number | null): Promise<void> {
     const current = this.schedules.get(profile);
     // Unchanged: the timer keeps running, so profile edits and new models do not postpone the next retrain.
-    if (current?.everyMs === everyMs && process.env.NEVER) return;
+    if (current?.everyMs === everyMs) return;
     clearInterval(current?.timer);
     this.schedules.delete(profile);
     if (everyMs === null || this.closed) return;

@@ -121,7 +121,11 @@ export class ProfileService {
 
   async upsert(siteName: string, input: ProfileInput): Promise<Profile> {
     const data = this.validate(input);
-    const site = await this.prisma.site.findUnique({ where: { name: siteName } });
+    // The default site exists from the first start on; a CLI run against a fresh database may come first.
+    const site =
+      siteName === DEFAULT_SITE
+        ? await this.prisma.site.upsert({ where: { name: DEFAULT_SITE }, update: {}, create: { name: DEFAULT_SITE } })
+        : await this.prisma.site.findUnique({ where: { name: siteName } });
     if (!site) throw new AppError(ErrorCode.SITE_NOT_FOUND, `No site named "${siteName}"`, { site: siteName });
     return this.prisma.profile.upsert({
       where: { siteId_name: { siteId: site.id, name: input.name } },

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { capturePipeline, CapturePipelineOptions, detectCaptureFormat } from '../../src/capture';
+import { capturePipeline, CapturePipelineOptions, DEFAULT_WINDOWED_OPTIONS, detectCaptureFormat, flowFeatureNames } from '../../src/capture';
 import { AppError } from '../../src/errors/app-error';
 import { ErrorCode } from '../../src/errors/error-codes';
 import { TrafficRecord } from '../../src/records/traffic-record';
@@ -58,7 +58,10 @@ describe('capturePipeline', () => {
     const flows = plain.batches.flat();
     expect(flows.length).toBe(plain.stats.flows?.flows);
     expect(flows.length).toBeGreaterThan(100);
-    expect(flows.every((f) => f.connState !== undefined && Object.keys(f.attributes ?? {}).length === 54)).toBe(true);
+    const expected = [...flowFeatureNames(DEFAULT_WINDOWED_OPTIONS.halfLivesMs), 'orig_ip_bytes', 'resp_ip_bytes'];
+    expect(flows.every((f) => f.connState !== undefined && expected.every((name) => typeof f.attributes?.[name] === 'number'))).toBe(true);
+    // Flows of two packets or more also get their packet rate; one-packet flows have none.
+    expect(flows.every((f) => ('flow_pkt_rate' in (f.attributes ?? {})) === ((f.packetsOut ?? 0) + (f.packetsIn ?? 0) >= 2))).toBe(true);
     expect([...new Set(flows.map((f) => f.connState))]).toEqual(expect.arrayContaining(['SF', 'REJ', 'OTH']));
 
     const ng = pcapngFile([{ interfaces: [{ linkType: 1 }], blocks: traffic.map((p) => ({ type: 'epb' as const, interfaceId: 0, timestampMs: p.timestampMs, data: p.frame })) }]);

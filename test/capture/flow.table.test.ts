@@ -1,6 +1,6 @@
 import { createCaptureStats, FlowTable, FlowTableOptions, PacketDecoder } from '../../src/capture';
 import { TrafficRecord } from '../../src/records/traffic-record';
-import { arpFrame, Endpoint, icmpFrame, TcpOptions, tcpFrame, udpFrame } from '../helpers/pcap-writer';
+import { arpFrame, Endpoint, ETHERTYPE_IPV4, ethernet, icmpFrame, ipv4, PROTO_UDP, TcpOptions, tcpFrame, udpFrame } from '../helpers/pcap-writer';
 
 interface Timed {
   t: number;
@@ -177,10 +177,38 @@ describe('flow table', () => {
     expect(flows.map((f) => [f.srcPort, f.packetsOut])).toEqual([[2, 1], [1, 2], [3, 1], [2, 1]]);
   });
 
-  it('leaves ARP and non-first fragments out of flows, counting them', () => {
-    const { flows, table } = runFlows([{ t: 0, frame: arpFrame(1, { ip: '192.168.1.10', port: 0, mac: '02:00:00:00:00:0a' }, '192.168.1.1') }]);
+  it('makes ARP exchanges flows from the asking address to the one asked about, answered or not', () => {
+    const asker = { ip: '192.168.1.10', port: 0, mac: '02:00:00:00:00:0a' };
+    const gateway = { ip: '192.168.1.1', port: 0, mac: '02:00:00:00:00:01' };
+    const { flows, table } = runFlows([
+      { t: 0, frame: arpFrame(1, asker, '192.168.1.1') },
+      { t: 1, frame: arpFrame(2, gateway, '192.168.1.10') },
+      { t: 2, frame: arpFrame(1, asker, '192.168.1.77') },
+    ]);
+    expect(table.stats.untracked).toBe(0);
+    expect(flows.map((f) => [f.protocol, f.srcIp, f.destIp, f.srcPort, f.packetsOut, f.packetsIn, f.connState])).toEqual([
+      ['ARP', '192.168.1.10', '192.168.1.1', undefined, 1, 1, 'SF'],
+      ['ARP', '192.168.1.10', '192.168.1.77', undefined, 1, 0, 'S0'],
+    ]);
+  });
+
+  it('leaves non-first IP fragments out of flows, counting them', () => {
+    const fragment = ethernet({
+      etherType: ETHERTYPE_IPV4,
+      payload: ipv4({ src: client.ip, dst: dns.ip, protocol: PROTO_UDP, fragmentOffset: 1480, payload: Buffer.alloc(100) }),
+    });
+    const { flows, table } = runFlows([{ t: 0, frame: fragment }]);
     expect(flows).toEqual([]);
     expect(table.stats.untracked).toBe(1);
+  });
+
+  it('reports flows in the order of their deadlines, wherever the input ends', () => {
+    // A UDP exchange (idle timeout 60 s) and an unanswered SYN (given up after 5 s): the SYN is due first.
+    const packets = [{ t: 0, frame: udpFrame(client, dns, 30) }, { t: 10, frame: new Conversation(10).client('S').packets[0].frame }];
+    const atEnd = runFlows(packets).flows.map((f) => f.protocol);
+    const later = runFlows([...packets, { t: 120_000, frame: udpFrame({ ...client, port: 40000 }, dns, 30) }]).flows.map((f) => f.protocol);
+    expect(atEnd).toEqual(['TCP', 'UDP']);
+    expect(later).toEqual(['TCP', 'UDP', 'UDP']);
   });
 
   it('rejects options that are not positive numbers', () => {

@@ -94,11 +94,13 @@ describe('windowed features', () => {
     }
   });
 
-  it('annotates a flow record at its end, keeping its own attributes', () => {
-    const features = new WindowedFeatures();
-    const record = { timestamp: 1000, duration: 2, srcIp: 'a', destIp: 'b', srcPort: 1, destPort: 2, attributes: { orig_ip_bytes: 100, resp_ip_bytes: 50 } };
-    features.annotate(record);
-    expect(record.attributes).toMatchObject({ orig_ip_bytes: 100, resp_ip_bytes: 50, host_size_mean_1s: 150, host_fanout_ports_1s: 1 });
-    expect(Object.keys(record.attributes)).toHaveLength(54);
+  it('keeps a host that keeps talking through a flood of one-packet spoofed sources', () => {
+    const features = new WindowedFeatures({ maxHosts: 50 });
+    for (let i = 0; i < 20; i++) features.update(i, '192.168.1.5', '10.0.0.1', 40000, 443, 100);
+    // 500 sources seen once each: ten times the table, all on probation, so they push out each other.
+    for (let i = 0; i < 500; i++) features.update(100 + i, `198.51.${i >> 8}.${i & 255}`, '10.0.0.1', 1000, 80, 60);
+    expect(features.stats.evictedHosts).toBeGreaterThan(400);
+    const after = feed(features, [[700, '192.168.1.5', '10.0.0.1', 443, 100]]);
+    expect(after.host_rate_1m).toBeGreaterThan(20 * (Math.LN2 / 60) * 0.9);
   });
 });

@@ -12,6 +12,14 @@ describe('score calibration', () => {
     expect(cal.quantiles.max).toBeCloseTo(0.999, 6);
   });
 
+  it('never flags more than the contamination share of the training scores (at least one)', () => {
+    // 1% of 556 is 5.56: an interpolated quantile would leave 6 scores at or above it.
+    const odd = Float64Array.from({ length: 556 }, (_, i) => i);
+    expect(odd.filter((s) => s >= calibrate(odd, 0.01).threshold).length).toBe(5);
+    const tiny = Float64Array.from({ length: 50 }, (_, i) => i);
+    expect(tiny.filter((s) => s >= calibrate(tiny, 0.01).threshold).length).toBe(1);
+  });
+
   it('normalises to 0.5 exactly at the threshold, monotonically', () => {
     expect(normalizeScore(0.9, 0.9, 0.5)).toBe(0.5);
     expect(normalizeScore(0.95, 0.9, 0.5)).toBeGreaterThan(0.5);

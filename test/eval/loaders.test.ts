@@ -6,6 +6,7 @@ import { ctuZeek008 } from '../../src/eval/loaders/ctu-zeek.loader';
 import { nslKdd, readKddFile } from '../../src/eval/loaders/nsl-kdd.loader';
 import { odds, readOddsFile } from '../../src/eval/loaders/odds.loader';
 import { pcapScenarios } from '../../src/eval/loaders/pcap-scenarios.loader';
+import { classifyAddress } from '../../src/features/address.features';
 import { pcapFile, tcpFrame, udpFrame } from '../helpers/pcap-writer';
 import { zeekConnTsv } from '../helpers/zeek-conn-writer';
 import { npyBytes } from './npy-fixture';
@@ -110,5 +111,24 @@ describe('pcap scenarios', () => {
     // Time-shifted: the scan starts with the benign traffic, not days later.
     const starts = set.test.map((r) => r.timestamp!);
     expect(Math.max(...starts) - Math.min(...starts)).toBeLessThan(1000);
+  });
+
+  it('keeps an attack capture off the addresses the benign captures use, so benign flows keep their features', async () => {
+    const benign = Array.from({ length: 6 }, (_, i) => ({ timestampMs: 1_000_000 + i * 100, data: udpFrame({ ...client, port: client.port + i }, resolver, 40) }));
+    // The attacker reuses the benign client's address (another network, same private range) and its resolver.
+    const clash = Array.from({ length: 40 }, (_, i) => ({ timestampMs: 5_000 + i, data: udpFrame({ ...client, port: 30000 + i }, resolver, 400) }));
+    write('pcaps/benign/dns.pcap', pcapFile({ records: benign }));
+    write('pcaps/attack/dns-tunnel/clash.pcap', pcapFile({ records: clash }));
+    const [set] = await pcapScenarios(dir, 1, { windowed: true });
+    const benignInTest = set.test.filter((r) => r.label === 'benign');
+    expect(benignInTest).toEqual(set.train);
+    const attacks = set.test.filter((r) => r.label === 'attack');
+    expect(attacks.length).toBeGreaterThan(0);
+    for (const r of attacks) {
+      expect(r.srcIp).not.toBe(client.ip);
+      expect(r.destIp).not.toBe(resolver.ip);
+      expect(classifyAddress(r.srcIp!)).toBe(classifyAddress(client.ip));
+      expect(classifyAddress(r.destIp!)).toBe(classifyAddress(resolver.ip));
+    }
   });
 });

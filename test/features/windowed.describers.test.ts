@@ -1,6 +1,6 @@
 import { hbos } from '../../src/detectors/hbos';
 import { explain, FeatureEncoder, fitFeatureSpec } from '../../src/features';
-import { fieldLabel, windowedPhrase } from '../../src/features/feature.describers';
+import { capturePhrase, fieldLabel, windowedPhrase } from '../../src/features/feature.describers';
 import type { TrafficRecord } from '../../src/records/traffic-record';
 
 describe('windowed feature explanations', () => {
@@ -9,6 +9,19 @@ describe('windowed feature explanations', () => {
     expect(windowedPhrase('pair_rate_100ms', '40')).toBe('rate 40/s over 100 ms from this source to this destination');
     expect(windowedPhrase('socket_size_mean_1m', '1400')).toBe('mean size 1400 bytes over 1 min on this connection');
     expect(windowedPhrase('src_bytes', '3')).toBeUndefined();
+  });
+
+  it('puts the flow features in words: fan-in, failures, link-wide floods, packet rate and DNS names', () => {
+    expect(windowedPhrase('dst_fanin_hosts_1s', '128')).toBe('fan-in 128 source hosts in 1 s to this destination');
+    expect(windowedPhrase('dst_ports_10s', '29')).toBe('29 distinct ports reached in 10 s to this destination');
+    expect(windowedPhrase('host_fail_share_1m', '0.97')).toBe('0.97 of the connections in 1 min from this source failed (unanswered or refused)');
+    expect(windowedPhrase('state_fail_rate_100ms', '6000')).toBe('6000/s failed TCP attempts in this state over 100 ms across the link');
+    expect(capturePhrase('flow_pkt_rate', '3120')).toBe('packet rate 3120/s within this flow');
+    expect(capturePhrase('dns_qname_len', '201')).toBe('DNS query name of 201 characters');
+    expect(capturePhrase('orig_ip_bytes', '3')).toBeUndefined();
+    const def = (name: string) => ({ source: { from: 'attribute', name } }) as Parameters<typeof fieldLabel>[0];
+    expect(fieldLabel(def('dst_fanin_hosts_1s'))).toBe('source fan-in (1 s, per destination)');
+    expect(fieldLabel(def('state_fail_rate_100ms'))).toBe('failed TCP attempts (100 ms, link-wide)');
   });
 
   it('names the field and gives the typical value when a scan stands out, ranked by HBOS contributions', () => {

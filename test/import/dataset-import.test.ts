@@ -73,6 +73,21 @@ describe('dataset import', () => {
     expect((await stored('csv2')).map((r) => r.record.attributes)).toEqual([{ a: 1, b: 2 }, { a: 'multi\nline', b: 4 }]);
   });
 
+  it('rejects KDD rows with too many fields or an empty symbolic field', async () => {
+    const [a, b, c] = kddRows(3);
+    const lines = [a, `${b},21,extra`, b.replace(',tcp,', ',,'), c];
+    const file = await files.file('more-broken.kdd', lines.join('\n'));
+    const summary = await importDataset(deps(), { profile: ref('kdd5'), format: 'kdd', file });
+    expect(summary).toMatchObject({ rowsRead: 4, stored: 2, rejected: 2 });
+    expect(summary.reasons).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ reason: expect.stringMatching(/^wrong number of fields/), firstLine: 2, detail: 'got 44' }),
+        expect.objectContaining({ reason: 'bad protocol_type', firstLine: 3, detail: '""' }),
+      ]),
+    );
+    expect((await stored('kdd5')).map((r) => r.record.attributes?.src_bytes)).toEqual([Number(a.split(',')[4]), Number(c.split(',')[4])]);
+  });
+
   it('stores each batch as one compact column block, read back in file order', async () => {
     const rows = kddRows(12_000);
     const file = await files.file('blocks.kdd.gz', rows.join('\n'), true);

@@ -139,15 +139,15 @@ export function describeTrainingJobs(name: string, env: () => Record<string, str
     it('retries a failed attempt with backoff and then completes', async () => {
       const pool = server.services.db.pool;
       // A real, transient fault: the traffic table is away during the first attempt.
-      await pool.query('ALTER TABLE "TrafficRecord" RENAME TO "TrafficRecord_away"');
+      await pool.query('ALTER TABLE "TrafficBlock" RENAME TO "TrafficBlock_away"');
       let queued: JobView;
       try {
         queued = await train(server, { profile: 'office', seed: 3 });
         const retrying = await waitForJob(server, queued.id, (j) => j.state === 'QUEUED' && j.attempts === 1);
-        expect(retrying.error).toMatch(/TrafficRecord/);
+        expect(retrying.error).toMatch(/TrafficBlock/);
         expect(retrying.message).toMatch(/attempt 1 of 3 failed; retrying/);
       } finally {
-        await pool.query('ALTER TABLE "TrafficRecord_away" RENAME TO "TrafficRecord"');
+        await pool.query('ALTER TABLE "TrafficBlock_away" RENAME TO "TrafficBlock"');
       }
       const done = await waitForJob(server, queued.id);
       expect(done).toMatchObject({ state: 'COMPLETED', attempts: 2 });

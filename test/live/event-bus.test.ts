@@ -50,4 +50,43 @@ describe('event bus subscriptions', () => {
     await mine.return();
     await other.return();
   });
+
+  it('push events to a sink as they are published; what it refuses waits, in order, within the bound', async () => {
+    const bus = createEventBus(undefined, { buffer: 4 });
+    const sub = bus.subscribe('ANOMALY_DETECTED');
+    const got: string[] = [];
+    let accepting = true;
+    sub.pushTo((e) => accepting && got.push(e.id) > 0);
+    bus.publish('ANOMALY_DETECTED', event(1));
+    expect(got).toEqual(['1']); // synchronously, inside publish
+
+    accepting = false;
+    for (let i = 2; i <= 6; i++) bus.publish('ANOMALY_DETECTED', event(i));
+    expect(bus.stats().dropped).toBe(1); // 2 made way for 3, 4, 5 and 6
+    accepting = true;
+    // Behind the waiting ones, not ahead of them: it joins the full buffer, and 3 goes.
+    bus.publish('ANOMALY_DETECTED', event(7));
+    expect(got).toEqual(['1']);
+    sub.resume();
+    expect(got).toEqual(['1', '4', '5', '6', '7']);
+
+    await sub.return();
+    bus.publish('ANOMALY_DETECTED', event(8));
+    expect(got).toHaveLength(5);
+    expect(bus.stats()).toEqual({ active: 0, dropped: 2 });
+  });
+
+  it('stop offering buffered events when the sink ends the subscription while taking one', async () => {
+    const bus = createEventBus(undefined, { buffer: 10 });
+    const sub = bus.subscribe('ANOMALY_DETECTED');
+    for (let i = 1; i <= 3; i++) bus.publish('ANOMALY_DETECTED', event(i));
+    const got: string[] = [];
+    sub.pushTo((e) => {
+      got.push(e.id);
+      if (e.id === '2') void sub.return();
+      return true;
+    });
+    expect(got).toEqual(['1', '2']);
+    expect(bus.stats().active).toBe(0);
+  });
 });

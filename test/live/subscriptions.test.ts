@@ -73,6 +73,28 @@ describe('GraphQL subscriptions (in memory)', () => {
     await until(() => active() === before, 'subscriptions to end');
   });
 
+  it('delivers a burst in publication order, to subscribers of the same and of different operations', async () => {
+    const before = active();
+    const withArgs = subscribe<AnomalyResult>(client, ANOMALIES, { profile: 'default' });
+    const sameOperation = subscribe<AnomalyResult>(client, ANOMALIES, { profile: 'default' });
+    const plain = subscribe<{ anomalyDetected: { id: string } }>(client, 'subscription { anomalyDetected { id } }');
+    await until(() => active() === before + 3, 'three subscriptions');
+    const ids = Array.from({ length: 15 }, (_, i) => `burst-${i}`);
+    // One synchronous burst, shorter than the test server's buffer (EVENTS_BUFFER 20): nothing may be dropped.
+    for (const id of ids) {
+      server.services.events.publish('ANOMALY_DETECTED', {
+        id, site: 'default', profile: 'default', time: new Date().toISOString(), score: 0.9, record: {}, detectors: [], explanation: [], modelIds: [],
+      });
+    }
+    const last = (r: { data?: { anomalyDetected: { id: string } } | null }) => r.data?.anomalyDetected.id === ids[ids.length - 1];
+    for (const s of [withArgs, sameOperation, plain]) {
+      await s.waitFor(last);
+      expect(s.results.map((r) => r.data?.anomalyDetected.id)).toEqual(ids);
+    }
+    for (const s of [withArgs, sameOperation, plain]) s.stop();
+    await until(() => active() === before, 'subscriptions to end');
+  });
+
   it('refuses an unknown profile with a coded error', async () => {
     const s = subscribe<AnomalyResult>(client, ANOMALIES, { profile: 'nope' });
     await s.done;

@@ -24,7 +24,7 @@ Stores the records of each FILE as the profile's traffic, for training (the prof
   --label-column NAME   (csv, zeek) ground truth: kept out of the features, saved for metrics
   --drop-columns A,B    (csv) identifiers and other columns that are not features
   --time-column NAME    (csv) record time, ISO-8601 or epoch seconds/milliseconds
-  --batch-size N        records per INSERT (default 5000)
+  --batch-size N        records per stored block (default 5000)
 Files may be gzip-compressed. Malformed rows and packets are reported and skipped.`;
 
 const OPTIONS = {
