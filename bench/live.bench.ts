@@ -1,7 +1,8 @@
 /**
  * Live delivery: anomaly → subscribed client latency with many subscribers under a
  * steady anomaly rate. The built server runs in a process of its own (as in
- * production); this process holds every subscriber's WebSocket and the load.
+ * production); this process holds every subscriber's WebSocket
+ * (bench/live-subscriber.ts) and the load.
  * Latency runs from the moment the server publishes the anomaly (stored, with its
  * id) to its arrival at each subscriber, on the wall clock both processes share.
  *  - "published → client": the server's own bus publishes anomalies at the rate
@@ -10,24 +11,30 @@
  *  - "predict → client": anomalous records sent with `predict`, so detection and
  *    storage load the server too; "from request" also counts them, from just
  *    before the request is sent.
- * The subscription selects what the dashboard's live feed selects.
+ * The subscription selects what the dashboard's live feed selects. Uses DATABASE_URL
+ * (a fresh schema) when set, otherwise the embedded database, which runs inside
+ * the server's process and so competes with delivery for its event loop.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import WebSocket from 'ws';
+import pg from 'pg';
+import { parseDatabaseUrl } from '../src/db/database';
 import { cpuMs, wallClock, type Reply, type Request } from './live-server';
+import { openSubscriber } from './live-subscriber';
 
 const ROOT = path.resolve(__dirname, '..');
 const PORT = 4708;
-const URL = `http://127.0.0.1:${PORT}`;
+const BASE_URL = `http://127.0.0.1:${PORT}`;
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 100);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
+/** Load before the measured run, not counted: the server's hot paths are compiled by then, as in a server that has been up a while. */
+const WARMUP_S = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 /** Records per predict: RATE / BATCH requests a second carry the rate. */
-const BATCH = Number(process.env.BENCH_BATCH ?? 10);
+const BATCH = Number(process.env.BENCH_BATCH ?? 100);
 /** Extra node flags for the server process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
 const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
@@ -48,12 +55,38 @@ interface BenchServer {
   stop(): Promise<void>;
 }
 
+/** A schema of its own on DATABASE_URL, so every run starts from a freshly trained default profile. */
+function benchDatabaseUrl(): string | undefined {
+  if (!process.env.DATABASE_URL) return undefined;
+  const url = new URL(process.env.DATABASE_URL);
+  url.searchParams.set('schema', `bench_live_${process.pid}_${Date.now()}`);
+  return url.toString();
+}
+
+async function dropSchema(databaseUrl: string): Promise<void> {
+  const { connectionString, schema } = parseDatabaseUrl(databaseUrl);
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await client.end();
+}
+
 async function startServer(env: Record<string, string>): Promise<BenchServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'netsentinel-bench-'));
+  const databaseUrl = benchDatabaseUrl();
   const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_ARGS, '--import', 'tsx', path.join(__dirname, 'live-server.ts')], {
     cwd: ROOT,
     // Subscribers and load come from loopback: no API keys to manage.
-    env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', AUTH: 'off', LOG_LEVEL: 'warn', DATA_DIR: dataDir, ...env },
+    env: {
+      ...process.env,
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      AUTH: 'off',
+      LOG_LEVEL: 'warn',
+      DATA_DIR: dataDir,
+      ...(databaseUrl && { DATABASE_URL: databaseUrl }),
+      ...env,
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise((r) => child.once('exit', r));
@@ -85,13 +118,14 @@ async function startServer(env: Record<string, string>): Promise<BenchServer> {
       request({ type: 'stop' });
       await exited;
       rmSync(dataDir, { recursive: true, force: true });
+      if (databaseUrl) await dropSchema(databaseUrl);
     },
   };
 }
 
 async function predict(records: unknown[]): Promise<number> {
   const started = performance.now();
-  const res = await fetch(`${URL}/graphql`, {
+  const res = await fetch(`${BASE_URL}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query: PREDICT, variables: { records } }),
@@ -117,44 +151,6 @@ interface Subscribers {
   close(): Promise<void>;
 }
 
-const ID_FIELD = Buffer.from('{"data":{"anomalyDetected":{"id":"');
-const QUOTE = 0x22;
-
-/**
- * A minimal graphql-transport-ws subscriber, so the numbers are the server's rather
- * than a client library's. A hundred of them share this process, which must keep up
- * with 100,000 messages a second on the same 2 cores as the server: the anomaly's id
- * is read from its place in the message (the selection starts with it) and only an
- * anomaly's first arrival is parsed whole (and checked); a browser tab parses its
- * 1,000 a second with ease.
- */
-function openSubscriber(onAnomaly: (id: string, message: Buffer) => void): Promise<WebSocket> {
-  // No UTF-8 check either, which the server's JSON never needs.
-  const ws = new WebSocket(`ws://127.0.0.1:${PORT}/graphql`, 'graphql-transport-ws', { skipUTF8Validation: true });
-  ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init' })));
-  return new Promise((resolve, reject) => {
-    ws.once('error', reject);
-    ws.on('close', (code, reason) => reject(new Error(`subscriber closed: ${code} ${String(reason)}`)));
-    ws.on('message', (raw: Buffer) => {
-      const at = raw.indexOf(ID_FIELD);
-      if (at >= 0) {
-        const start = at + ID_FIELD.length;
-        onAnomaly(raw.toString('latin1', start, raw.indexOf(QUOTE, start)), raw);
-        return;
-      }
-      const msg = JSON.parse(String(raw)) as { type: string };
-      if (msg.type === 'connection_ack') {
-        ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: SUBSCRIPTION } }));
-        resolve(ws);
-      } else if (msg.type === 'ping') {
-        ws.send('{"type":"pong"}');
-      } else {
-        reject(new Error(`unexpected message: ${String(raw)}`));
-      }
-    });
-  });
-}
-
 /** The anomaly in a `next` message, checked for the fields the dashboard shows. */
 function parseAnomaly(message: Buffer): Anomaly {
   const msg = JSON.parse(String(message)) as { type: string; payload: { data: { anomalyDetected: Anomaly & { explanation: unknown[] } } } };
@@ -169,7 +165,7 @@ async function subscribeAll(): Promise<Subscribers> {
   const warm = new Set<number>();
   const sockets = await Promise.all(
     Array.from({ length: SUBSCRIBERS }, (_, i) =>
-      openSubscriber((id, message) => {
+      openSubscriber(PORT, SUBSCRIPTION, (id, message) => {
         const at = wallClock();
         warm.add(i);
         received++;
@@ -198,7 +194,7 @@ async function subscribeAll(): Promise<Subscribers> {
       received = 0;
     },
     close: async () => {
-      await Promise.all(sockets.map((ws) => new Promise((r) => (ws.removeAllListeners('close'), ws.once('close', r), ws.close()))));
+      await Promise.all(sockets.map((s) => s.close()));
     },
   };
   subscribers.reset();
@@ -206,11 +202,11 @@ async function subscribeAll(): Promise<Subscribers> {
 }
 
 /** Sends RATE anomalies/s in batches on a fixed schedule, whatever each request's latency. */
-async function sendLoad(): Promise<{ requestMs: number[]; failed: number }> {
+async function sendLoad(seconds: number): Promise<{ requestMs: number[]; failed: number }> {
   const requestMs: number[] = [];
   let failed = 0;
   const inFlight = new Set<Promise<void>>();
-  const batches = Math.round((RATE * DURATION_S) / BATCH);
+  const batches = Math.round((RATE * seconds) / BATCH);
   const intervalMs = (1000 * BATCH) / RATE;
   const start = performance.now();
   for (let b = 0; b < batches; b++) {
@@ -245,19 +241,6 @@ function latency(receipts: Receipts, start: (id: string, time: string) => number
     const t0 = start(id, r.time);
     if (t0 !== undefined) for (const at of r.at) all.push(at - t0);
   }
-  if (process.env.BENCH_DEBUG) {
-    const bySecond = new Map<number, number[]>();
-    let t00 = Infinity;
-    for (const [id] of receipts) { const t0 = start(id, ''); if (t0 !== undefined && t0 < t00) t00 = t0; }
-    for (const [id, r] of receipts) {
-      const t0 = start(id, r.time);
-      if (t0 === undefined) continue;
-      const k = Math.floor((t0 - t00) / 500);
-      if (!bySecond.has(k)) bySecond.set(k, []);
-      for (const at of r.at) bySecond.get(k)!.push(at - t0);
-    }
-    console.error([...bySecond].sort((a, b) => a[0] - b[0]).map(([k, v]) => { v.sort((a, b) => a - b); return `${k / 2}s:${Math.round(quantile(v, 0.5))}/${Math.round(quantile(v, 0.99))}`; }).join(' '));
-  }
   const sorted = Float64Array.from(all).sort();
   return {
     [`p50${label} ms`]: round1(quantile(sorted, 0.5)),
@@ -274,10 +257,16 @@ async function runCase(name: string, env: Record<string, string>, viaPredict: bo
   const server = await startServer(env);
   try {
     const subscribers = await subscribeAll();
+    const run = (seconds: number) => (viaPredict ? sendLoad(seconds) : server.publish(RATE, seconds));
+    if (WARMUP_S > 0) {
+      await run(WARMUP_S);
+      await settle(subscribers, (await server.stamps()).stamps.size * SUBSCRIBERS);
+      subscribers.reset();
+    }
     const before = await server.stamps();
     const clientCpu0 = cpuMs();
     const started = performance.now();
-    const load = viaPredict ? await sendLoad() : await server.publish(RATE, DURATION_S);
+    const load = await run(DURATION_S);
     const loadSeconds = (performance.now() - started) / 1000;
     // Every anomaly the server published during the run, and when.
     const { stamps } = await server.stamps();

@@ -112,6 +112,12 @@ export class CapturePipeline implements AsyncIterable<TrafficRecord[]> {
         features.update(packet.timestampMs, packet.srcIp, packet.dstIp, packet.srcPort, packet.dstPort, packet.ipLength);
         record.attributes = features.attributes();
       }
+      if (packet.dns.nameLength >= 0) {
+        // As on flows: what the question name looks like is what gives a DNS tunnel away.
+        const attributes = record.attributes ?? (record.attributes = {});
+        attributes.dns_qname_len = packet.dns.nameLength;
+        attributes.dns_qname_entropy = packet.dns.entropy;
+      }
       this.push(record);
     };
   }

@@ -79,6 +79,8 @@ export class FlowTable {
   private count = 0;
   private readonly options: FlowTableOptions;
   private nextSweepAt = Number.NEGATIVE_INFINITY;
+  /** No open flow is due before this (a lower bound): sweeps with nothing due are skipped. */
+  private earliestDue = Number.POSITIVE_INFINITY;
 
   constructor(private readonly onFlow: (record: TrafficRecord) => void, options: Partial<FlowTableOptions> = {}) {
     this.options = { ...DEFAULT_FLOW_OPTIONS, ...options };
@@ -101,11 +103,14 @@ export class FlowTable {
       return;
     }
     const now = packet.timestampMs;
-    if (now >= this.nextSweepAt) this.expire(now);
+    if (now >= this.nextSweepAt && now > this.earliestDue) this.expire(now);
     const srcPort = flowSrcPort(packet);
     const flow = this.flowFor(packet, srcPort, flowDstPort(packet), now);
     flow.add(packet, packet.srcIp === flow.origIp && srcPort === flow.origPort);
     if (flow.closedAt < 0 && flow.tcp?.finished) flow.closedAt = now;
+    // A packet can only bring a deadline forward by closing the flow or opening it; either way it is this flow's.
+    const due = this.deadline(flow);
+    if (due < this.earliestDue) this.earliestDue = due;
     this.order.touch(flow);
   }
 
@@ -143,9 +148,13 @@ export class FlowTable {
     // moments ago (its deadline counts from the close or the first SYN), and skipping it until
     // a later sweep would put it out of deadline order. A few ten thousand checks per sweep.
     const due: Flow[] = [];
+    let earliest = Number.POSITIVE_INFINITY;
     for (let flow = this.order.oldest; flow; flow = this.order.newerThan(flow)) {
-      if (nowMs > this.deadline(flow)) due.push(flow);
+      const deadline = this.deadline(flow);
+      if (nowMs > deadline) due.push(flow);
+      else if (deadline < earliest) earliest = deadline;
     }
+    this.earliestDue = earliest;
     if (due.length > 1) this.byDeadline(due);
     for (const flow of due) this.finish(flow);
   }
@@ -158,6 +167,7 @@ export class FlowTable {
     this.flows.length = 0;
     this.order.clear();
     this.count = 0;
+    this.earliestDue = Number.POSITIVE_INFINITY;
   }
 
   /** Sorts in place by deadline; ties keep their recency order (Array#sort is stable). */

@@ -9,6 +9,7 @@ export class BoundedSubscription<T> implements AsyncIterableIterator<T> {
   private readonly buffer: DropOldestBuffer<T>;
   private readonly waiting: ((result: IteratorResult<T>) => void)[] = [];
   private sink: ((value: T) => boolean) | undefined;
+  private resuming = false;
   private closed = false;
 
   constructor(
@@ -44,10 +45,17 @@ export class BoundedSubscription<T> implements AsyncIterableIterator<T> {
 
   /** Offers the buffered events to the sink again, oldest first, until it refuses one. */
   resume(): void {
-    while (this.sink && !this.closed && !this.buffer.empty) {
-      if (!this.sink(this.buffer.peek())) return;
-      // The sink may have ended the subscription (and emptied the buffer) while taking the event.
-      if (!this.closed) this.buffer.remove();
+    // Called again from inside the sink, it leaves the offering to the loop already running.
+    if (this.resuming) return;
+    this.resuming = true;
+    try {
+      while (this.sink && !this.closed && !this.buffer.empty) {
+        if (!this.sink(this.buffer.peek())) return;
+        // The sink may have ended the subscription (and emptied the buffer) while taking the event.
+        if (!this.closed) this.buffer.remove();
+      }
+    } finally {
+      this.resuming = false;
     }
   }
 

@@ -117,7 +117,7 @@ const METRIC_LABELS: Record<string, string> = {
 /** What a person calls a field: windowed features by what they measure, everything else as featureLabel() does. */
 export function fieldLabel(def: FeatureDef): string {
   const m = def.source.from === 'attribute' ? WINDOWED_NAME.exec(def.source.name) : null;
-  if (m === null) return featureLabel(def);
+  if (m === null) return (def.source.from === 'attribute' && FLOW_ATTRIBUTE_LABELS[def.source.name]) || featureLabel(def);
   const [, scope, metric, length, unit] = m;
   const per = scope === 'host' ? 'per source' : scope === 'dst' ? 'per destination' : scope === 'state' ? 'link-wide' : `per ${scope}`;
   return `${METRIC_LABELS[metric]} (${length} ${WINDOW_UNITS[unit]}, ${per})`;
@@ -158,6 +158,12 @@ export function windowedPhrase(name: string, value: string): string | undefined 
       return `gap spread ${value} s (std) over ${window} ${who}`;
   }
 }
+
+const FLOW_ATTRIBUTE_LABELS: Record<string, string> = {
+  flow_pkt_rate: 'packet rate (per flow)',
+  dns_qname_len: 'DNS query name length',
+  dns_qname_entropy: 'DNS query name entropy',
+};
 
 /** Per-flow attributes of the capture layer, by what they measure. */
 const FLOW_ATTRIBUTE_PHRASES: Record<string, (value: string) => string> = {

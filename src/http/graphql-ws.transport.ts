@@ -32,10 +32,10 @@ export interface TransportOptions extends Omit<ServerOptions<undefined, Extra>, 
  * graphql-ws on `path` of an http.Server, like graphql-ws's own useServer but
  * built for fan-out. graphql-ws runs the protocol; the results of subscriptions
  * from sharedSubscribe() bypass its per-message path: each event is executed and
- * serialized once per distinct operation and written to every subscriber's socket
- * as it is published, with no promise per subscriber and event. A send does not wait
- * for the kernel to take the bytes (only past HIGH_WATER_BYTES), and every frame a
- * connection gets in one turn of the event loop goes out in one write.
+ * serialized once per distinct operation and queued, as it is published, in every
+ * subscriber connection's WsOutbox, with no promise per subscriber and event; a
+ * connection's frames of one turn of the event loop go out in one write. A send
+ * does not wait for the kernel to take the bytes (only past HIGH_WATER_BYTES).
  */
 export function serveGraphQLOverWebSocket(httpServer: Server, path: string, options: TransportOptions): { dispose(): Promise<void> } {
   const { formatResult, ...serverOptions } = options;
@@ -69,8 +69,13 @@ export function serveGraphQLOverWebSocket(httpServer: Server, path: string, opti
   httpServer.on('upgrade', onUpgrade);
 
   function open(ws: WebSocket, request: IncomingMessage, raw: Duplex): void {
-    const outbox = new WsOutbox(raw);
+    const outbox = new WsOutbox(raw, () => ws.readyState === ws.OPEN);
     outboxes.set(ws, outbox);
+    // Nothing may follow the close frame.
+    const close = (code: number, reason: string) => {
+      outbox.flush();
+      ws.close(code, reason);
+    };
     let pongWait: NodeJS.Timeout | undefined;
     const ping = setInterval(() => {
       if (ws.readyState !== ws.OPEN) return;
@@ -86,15 +91,15 @@ export function serveGraphQLOverWebSocket(httpServer: Server, path: string, opti
           outbox.flush();
           return send(ws, raw, data);
         },
-        close: (code, reason) => ws.close(code, reason),
+        close,
         onMessage: (handle) =>
           ws.on('message', async (data) => {
             try {
               await handle(String(data));
             } catch (err) {
               // graphql-ws throws on a message type only a server sends (connection_ack, next, error): the client's mistake.
-              if (err instanceof Error && err.message.startsWith('Unexpected message of type')) ws.close(CloseCode.BadRequest, 'Invalid message received');
-              else ws.close(CloseCode.InternalServerError, 'Internal server error');
+              if (err instanceof Error && err.message.startsWith('Unexpected message of type')) close(CloseCode.BadRequest, 'Invalid message received');
+              else close(CloseCode.InternalServerError, 'Internal server error');
             }
           }),
       },
@@ -111,7 +116,10 @@ export function serveGraphQLOverWebSocket(httpServer: Server, path: string, opti
   return {
     async dispose() {
       httpServer.off('upgrade', onUpgrade);
-      for (const client of wss.clients) client.close(1001, 'Going away');
+      for (const client of wss.clients) {
+        outboxes.get(client)?.flush();
+        client.close(1001, 'Going away');
+      }
       // A client that never answers the close frame is cut off instead of holding up shutdown.
       const cutOff = setTimeout(() => wss.clients.forEach((client) => client.terminate()), CLOSE_WAIT_MS);
       await new Promise<void>((resolve, reject) => wss.close((err) => (err ? reject(err) : resolve())));

@@ -2,21 +2,27 @@ import type { Duplex } from 'node:stream';
 
 /**
  * The frames one WebSocket connection is sent in one turn of the event loop,
- * written at the end of the turn as one buffer in one write. With a hundred
- * subscribers and a thousand events a second, per-frame work is what decides
- * latency: a frame here costs two array slots, not a write() through the stream
- * machinery and a buffer of its own.
+ * written at the end of the turn as one buffer in one write (or every
+ * FLUSH_BYTES, so the first frames of a large burst are on their way while the
+ * rest are made). With a hundred subscribers and a thousand events a second,
+ * per-frame work is what decides latency: a frame here costs three array slots,
+ * not a write() through the stream machinery and a buffer of its own.
  *
  * Frames go to the socket as they are: a server's frames are not masked, and the
  * WebSocket server must negotiate no compression (RFC 6455 §5.2). Whoever else
- * writes to the socket calls flush() first, so frames keep their order.
+ * writes to the socket calls flush() first, so frames keep their order; once the
+ * connection is no longer open (a close frame may have gone out), queued frames
+ * are dropped instead.
  */
 export class WsOutbox {
   private parts: Buffer[] = [];
   private bytes = 0;
   private written: (() => void)[] = [];
 
-  constructor(private readonly socket: Duplex) {}
+  constructor(
+    private readonly socket: Duplex,
+    private readonly open: () => boolean,
+  ) {}
 
   /** Bytes queued here, not yet handed to the socket. */
   get pending(): number {
@@ -37,12 +43,13 @@ export class WsOutbox {
     this.parts.push(head, body, tail);
     this.bytes += headerLength(length) + length;
     if (onWritten) this.written.push(onWritten);
+    if (this.bytes >= FLUSH_BYTES) this.flush();
   }
 
   flush(): void {
     if (this.bytes === 0) return;
     const { parts, written } = this;
-    const out = allocate(this.bytes);
+    const out = Buffer.allocUnsafe(this.bytes);
     this.parts = [];
     this.bytes = 0;
     this.written = [];
@@ -56,33 +63,14 @@ export class WsOutbox {
       }
     }
     const done = written.length === 0 ? undefined : () => written.forEach((f) => f());
-    if (this.socket.writable) this.socket.write(out, done);
-    else done?.();
+    if (this.socket.writable && this.open()) this.socket.write(out, done);
+    // Never from inside add(): its caller is in the middle of a delivery.
+    else if (done) process.nextTick(done);
   }
 }
 
+const FLUSH_BYTES = 16 * 1024;
 const due = new Set<WsOutbox>();
-
-/**
- * Flushes take their buffers from shared 64 kB slabs, as Node's own pool does for
- * buffers under 4 kB: a connection's few kilobytes a turn would otherwise cost a
- * fresh allocation each, a hundred times a turn.
- */
-const SLAB_BYTES = 64 * 1024;
-let slab = Buffer.allocUnsafe(0);
-let slabUsed = 0;
-
-function allocate(bytes: number): Buffer {
-  if (bytes > SLAB_BYTES / 4) return Buffer.allocUnsafe(bytes);
-  if (slabUsed + bytes > slab.length) {
-    slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
-    slabUsed = 0;
-  }
-  const out = slab.subarray(slabUsed, slabUsed + bytes);
-  // Aligned, like Node's pool, for whoever reads the buffer in wider units.
-  slabUsed += (bytes + 7) & ~7;
-  return out;
-}
 
 function flushAll(): void {
   for (const outbox of due) outbox.flush();

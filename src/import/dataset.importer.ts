@@ -43,8 +43,8 @@ export interface ImportDeps {
   traffic: TrafficRepository;
 }
 
-/** Batches being written while the next one is parsed: enough to keep PostgreSQL busy, bounded memory. */
-const MAX_IN_FLIGHT = 3;
+/** Batches waiting to be stored while the next ones are parsed: bounded memory. */
+const MAX_QUEUED = 3;
 
 /**
  * Streams a dataset file into a tabular profile's stored traffic, in batches.
@@ -89,10 +89,16 @@ async function tabularProfile(profiles: ProfileService, ref: ProfileRef): Promis
   return existing;
 }
 
-/** Keeps a few INSERTs in flight; the first database error fails the import. */
+/**
+ * Stores batches one after another, in file order: block ids are the order
+ * training reads the rows in, so the same file always trains the same model.
+ * Parsing goes on while a few batches wait; the first database error fails
+ * the import and nothing after it is stored.
+ */
 class BatchWriter {
   stored = 0;
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly queued: Promise<void>[] = [];
+  private last: Promise<void> = Promise.resolve();
   private error: unknown;
 
   constructor(
@@ -103,22 +109,23 @@ class BatchWriter {
   async write(batch: RecordColumns): Promise<void> {
     if (this.error) throw this.error;
     if (batch.rows === 0) return;
-    const p: Promise<void> = this.traffic.insertColumns(this.profileId, batch).then(
-      (n) => {
-        this.stored += n;
-      },
-      (err: unknown) => {
+    const previous = this.last;
+    this.last = (async () => {
+      await previous;
+      if (this.error) return;
+      try {
+        this.stored += await this.traffic.insertColumns(this.profileId, batch);
+      } catch (err) {
         this.error ??= err;
-      },
-    );
-    this.inFlight.add(p);
-    void p.finally(() => this.inFlight.delete(p));
-    if (this.inFlight.size >= MAX_IN_FLIGHT) await Promise.race(this.inFlight);
+      }
+    })();
+    this.queued.push(this.last);
+    if (this.queued.length >= MAX_QUEUED) await this.queued.shift();
     if (this.error) throw this.error;
   }
 
   async finish(): Promise<void> {
-    await Promise.all(this.inFlight);
+    await this.last;
     if (this.error) throw this.error;
   }
 }

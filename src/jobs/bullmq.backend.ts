@@ -90,7 +90,11 @@ export class BullMqBackend implements JobBackend {
       await withQueueTimeout(this.queue.removeJobScheduler(id));
       return;
     }
-    await withQueueTimeout(this.queue.upsertJobScheduler(id, { every: everyMs }, { name: 'retrain', data: { profile }, opts: this.jobOptions() }));
+    // Unchanged: its clock keeps running (every server start and profile edit comes here).
+    if ((await withQueueTimeout(this.queue.getJobScheduler(id)))?.every === everyMs) return;
+    // The first retrain one interval from now, as with the in-process timer (BullMQ would run it at once).
+    const repeat = { every: everyMs, startDate: Date.now() + everyMs };
+    await withQueueTimeout(this.queue.upsertJobScheduler(id, repeat, { name: 'retrain', data: { profile }, opts: this.jobOptions() }));
   }
 
   async workerCount(): Promise<number> {

@@ -1,7 +1,7 @@
 import type pg from 'pg';
+import { RecordColumns } from '../records/record-columns';
 import type { TrafficRecord } from '../records/traffic-record';
 import { decodeBlock, encodeBlock } from './block.codec';
-import { RecordColumns } from '../records/record-columns';
 
 export interface TrafficQuery {
   profileId: string;

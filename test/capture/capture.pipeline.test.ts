@@ -6,7 +6,7 @@ import { ErrorCode } from '../../src/errors/error-codes';
 import { TrafficRecord } from '../../src/records/traffic-record';
 import { bytesSource, collect } from '../helpers/pcap-streams';
 import { generateTraffic } from '../helpers/pcap-traffic';
-import { pcapFile, pcapHeader, pcapngFile, pcapRecord, tcpFrame } from '../helpers/pcap-writer';
+import { pcapFile, pcapHeader, pcapngFile, pcapRecord, tcpFrame, udpFrame } from '../helpers/pcap-writer';
 import { zeekConnTsv } from '../helpers/zeek-conn-writer';
 
 const traffic = [...generateTraffic({ packets: 2500, seed: 7, scanEvery: 0 })];
@@ -46,10 +46,26 @@ describe('capturePipeline', () => {
     const { batches, stats } = await run(mix, { kind: 'packet', windowed: true, batchSize: 1000 });
     expect(batches.map((b) => b.length)).toEqual([1000, 1000, 500]);
     expect(stats).toMatchObject({ format: 'pcap', capture: { packets: 2500, decoded: 2500 }, flows: undefined });
-    const record = batches[1][0];
-    expect(Object.keys(record.attributes ?? {})).toHaveLength(52);
-    expect(record.attributes?.host_rate_1s).toBeGreaterThan(0);
+    // The generated DNS payloads are zeros (no question to read): every packet has the 52 windowed features only.
+    expect(batches.flat().every((r) => Object.keys(r.attributes ?? {}).length === 52)).toBe(true);
+    expect(batches[1][0].attributes?.host_rate_1s).toBeGreaterThan(0);
     expect(stats.features?.hosts).toBeGreaterThan(10);
+  });
+
+  it('gives a DNS packet the length and entropy of its question name, with or without windowed features', async () => {
+    const question = Buffer.concat([
+      Buffer.from([0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0]),
+      ...['q1x9z7k2', 'tunnel', 'example'].map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l)])),
+      Buffer.from([0, 0, 16, 0, 1]),
+    ]);
+    const client = { ip: '192.168.1.10', port: 40000, mac: '02:00:00:00:00:0a' };
+    const resolver = { ip: '192.168.1.1', port: 53, mac: '02:00:00:00:00:01' };
+    const file = pcapFile({ records: [{ timestampMs: 1_000, data: udpFrame(client, resolver, question) }, { timestampMs: 1_001, data: udpFrame({ ...client, port: 40001 }, { ...resolver, port: 123 }, 48) }] });
+    for (const windowed of [true, false]) {
+      const [dns, ntp] = (await run(file, { kind: 'packet', windowed })).batches.flat();
+      expect(dns.attributes).toMatchObject({ dns_qname_len: 'q1x9z7k2.tunnel.example'.length, dns_qname_entropy: expect.any(Number) });
+      expect(ntp.attributes?.dns_qname_len).toBeUndefined();
+    }
   });
 
   it('yields flow records with features, and the same from pcapng and gzip input', async () => {

@@ -22,6 +22,8 @@ describe('windowed feature explanations', () => {
     const def = (name: string) => ({ source: { from: 'attribute', name } }) as Parameters<typeof fieldLabel>[0];
     expect(fieldLabel(def('dst_fanin_hosts_1s'))).toBe('source fan-in (1 s, per destination)');
     expect(fieldLabel(def('state_fail_rate_100ms'))).toBe('failed TCP attempts (100 ms, link-wide)');
+    expect(fieldLabel(def('dns_qname_len'))).toBe('DNS query name length');
+    expect(fieldLabel(def('orig_ip_bytes'))).toBe('orig_ip_bytes');
   });
 
   it('names the field and gives the typical value when a scan stands out, ranked by HBOS contributions', () => {

@@ -10,12 +10,14 @@ const redis = redisTestEnv('retrain-schedule');
 afterAll(() => redis?.cleanup());
 
 const UPSERT = 'mutation($i: ProfileInput!) { upsertProfile(input: $i) { name retrainEvery } }';
-const JOBS = 'query($p: String!) { trainingJobs(profile: $p, first: 100) { nodes { id state } } }';
+const JOBS = 'query($p: String!) { trainingJobs(profile: $p, first: 100) { nodes { id state createdAt } } }';
 /** Seconds between retrains here; TRAINING_MIN_RETRAIN_SECONDS=1 lets a test use so short an interval. */
 const EVERY = 2;
 
-async function jobs(server: TestServer, profile: string): Promise<Pick<JobView, 'id' | 'state'>[]> {
-  const r = await server.graphql<{ trainingJobs: { nodes: Pick<JobView, 'id' | 'state'>[] } }>(JOBS, { p: profile });
+type ListedJob = Pick<JobView, 'id' | 'state'> & { createdAt: string };
+
+async function jobs(server: TestServer, profile: string): Promise<ListedJob[]> {
+  const r = await server.graphql<{ trainingJobs: { nodes: ListedJob[] } }>(JOBS, { p: profile });
   expect(r.errors).toBeUndefined();
   return r.data!.trainingJobs.nodes;
 }
@@ -57,6 +59,7 @@ describe.each(backends)('retrainEvery (%s)', (name, env) => {
     }
 
     it('is retrained on its own, again and again, and clearing retrainEvery stops it', async () => {
+      const setAt = Date.now();
       const set = await server.graphql(UPSERT, { i: { name: 'auto', retrainEvery: EVERY } });
       expect(set.errors).toBeUndefined();
       // Meanwhile the profile keeps being edited, more often than the interval: an edit must not postpone the next retrain.
@@ -70,6 +73,8 @@ describe.each(backends)('retrainEvery (%s)', (name, env) => {
         clearInterval(edits),
       );
       expect(done.every((j) => ['QUEUED', 'ACTIVE', 'COMPLETED'].includes(j.state))).toBe(true);
+      // The first one an interval after retrainEvery was set, not at once (newest first in the list).
+      expect(Date.parse(done[done.length - 1].createdAt) - setAt).toBeGreaterThanOrEqual(EVERY * 1000 - 250);
       const versions = (await models(server, 'auto')).map((m) => m.version);
       expect(Math.max(...versions)).toBeGreaterThanOrEqual(2);
       expect((await models(server, 'auto')).filter((m) => m.active)).toHaveLength(1);

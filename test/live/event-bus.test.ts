@@ -76,6 +76,20 @@ describe('event bus subscriptions', () => {
     expect(bus.stats()).toEqual({ active: 0, dropped: 2 });
   });
 
+  it('offer each buffered event once when the sink asks for more while taking one', async () => {
+    const bus = createEventBus(undefined, { buffer: 10 });
+    const sub = bus.subscribe('ANOMALY_DETECTED');
+    for (let i = 1; i <= 4; i++) bus.publish('ANOMALY_DETECTED', event(i));
+    const got: string[] = [];
+    sub.pushTo((e) => {
+      got.push(e.id);
+      sub.resume();
+      return true;
+    });
+    expect(got).toEqual(['1', '2', '3', '4']);
+    await sub.return();
+  });
+
   it('stop offering buffered events when the sink ends the subscription while taking one', async () => {
     const bus = createEventBus(undefined, { buffer: 10 });
     const sub = bus.subscribe('ANOMALY_DETECTED');

@@ -16,7 +16,7 @@ async function connection(): Promise<{ outbox: WsOutbox; server: WebSocket; clie
   await new Promise((resolve, reject) => client.once('open', resolve).once('error', reject));
   const { ws, raw } = await accepted;
   return {
-    outbox: new WsOutbox(raw),
+    outbox: new WsOutbox(raw, () => ws.readyState === ws.OPEN),
     server: ws,
     client,
     async close() {
@@ -69,6 +69,24 @@ describe('WebSocket outbox', () => {
     }
   });
 
+  it('sends nothing after the close frame', async () => {
+    const c = await connection();
+    // The bytes themselves: a ws client ignores whatever follows a close frame.
+    const bytes: Buffer[] = [];
+    (c.client as unknown as { _socket: Duplex })._socket.on('data', (d: Buffer) => bytes.push(d));
+    const closed = new Promise<number>((r) => c.client.once('close', r));
+    c.outbox.add(Buffer.from('{'), Buffer.from('"a":1'), Buffer.from('}'));
+    c.outbox.flush();
+    c.outbox.add(Buffer.from('{'), Buffer.from('"a":2'), Buffer.from('}'));
+    c.server.close(1001, 'Going away'); // by someone else, before the outbox's turn
+    expect(await closed).toBe(1001);
+    await new Promise((r) => setImmediate(r));
+    const all = Buffer.concat(bytes);
+    expect(all.includes('"a":1')).toBe(true);
+    expect(all.includes('"a":2')).toBe(false);
+    await c.close();
+  });
+
   it('tells a waiting sender even when the socket has gone', async () => {
     const c = await connection();
     c.client.terminate();
@@ -76,6 +94,8 @@ describe('WebSocket outbox', () => {
     let written = false;
     c.outbox.add(Buffer.from('{'), Buffer.from('"a":1'), Buffer.from('}'), () => (written = true));
     c.outbox.flush();
+    expect(written).toBe(false); // not from inside the flush
+    await new Promise((r) => process.nextTick(r));
     expect(written).toBe(true);
     await c.close();
   });

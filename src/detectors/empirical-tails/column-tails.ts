@@ -43,34 +43,127 @@ export function tailScales(sorted: Float64Array, floor: number): [up: number, do
   return [Math.max(up / top, floor), Math.max(down / top, floor)];
 }
 
-/** Index of the first knot >= x (> x when `inclusive`), by binary search over one column's knots. */
-function search(values: Float64Array, from: number, length: number, x: number, inclusive: boolean): number {
-  let lo = 0;
-  let hi = length;
+/**
+ * Values closer than this (relative, at least absolute) are the same value.
+ * Scored rows are encoded with the feature spec as stored, whose scaling
+ * constants went through JSON and a database and may differ from those the
+ * detector was fitted with in the last bits: without a tolerance, a training
+ * row at a column's maximum would come back a hair above it and count as
+ * never seen.
+ */
+const TOLERANCE = 1e-9;
+
+export function tolerance(x: number): number {
+  const size = x < 0 ? -x : x;
+  return TOLERANCE * (size > 1 ? size : 1);
+}
+
+/** Index of the first knot in [lo, hi) at or above x, by binary search over one column's knots (hi when none). */
+function firstAtOrAbove(values: Float64Array, from: number, lo: number, hi: number, x: number): number {
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    const v = values[from + mid];
-    if (v < x || (inclusive && v === x)) lo = mid + 1;
+    if (values[from + mid] < x) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
-/**
- * How many training rows lie below x (at or below x when `inclusive`), from
- * the knots of one column: exact where knots sit on consecutive ranks,
- * interpolated linearly between two knots that skip ranks.
- */
-export function countBelow(values: Float64Array, from: number, ranks: Int32Array, rows: number, x: number, inclusive: boolean): number {
-  const k = ranks.length;
-  const j = search(values, from, k, x, inclusive);
+/** Rows below knot j's value, interpolated between knot j - 1 and knot j where they skip ranks. */
+function rowsBefore(values: Float64Array, from: number, ranks: Int32Array, rows: number, j: number, x: number): number {
   if (j === 0) return 0;
-  if (j === k) return rows;
+  if (j === ranks.length) return rows;
   const lowRank = ranks[j - 1];
   const gap = ranks[j] - lowRank - 1;
   if (gap === 0) return lowRank + 1;
   const lowValue = values[from + j - 1];
   const span = values[from + j] - lowValue;
-  const t = span > 0 ? (x - lowValue) / span : 1;
+  let t = span > 0 ? (x - lowValue) / span : 1;
+  if (t < 0) t = 0;
+  else if (t > 1) t = 1;
   return lowRank + 1 + gap * t;
+}
+
+/** Equal-width buckets per column over its range, each pointing at its first knot: a lookup narrows every search to a few knots. */
+const MAX_BUCKETS = 256;
+
+/**
+ * The knots of every column (`values`, column after column, at the shared
+ * `ranks`) with two lookup tables derived from them, never stored: per column,
+ * the first knot of each equal-width bucket of its range, and for each knot
+ * where its run of equal values ends. Counting the rows beyond a value is
+ * then a bucket lookup, a short search within the bucket, and a step over a
+ * run of equal knots (a one-hot column is two such runs).
+ */
+export class ColumnKnots {
+  readonly knots: number;
+  private readonly bucketCount: number;
+  private readonly buckets: Int32Array;
+  private readonly runEnd: Int32Array;
+  private readonly bucketScale: Float64Array;
+
+  constructor(
+    readonly values: Float64Array,
+    readonly ranks: Int32Array,
+    readonly cols: number,
+    readonly rows: number,
+  ) {
+    const k = ranks.length;
+    this.knots = k;
+    const bucketCount = Math.min(k, MAX_BUCKETS);
+    this.bucketCount = bucketCount;
+    this.buckets = new Int32Array(cols * (bucketCount + 1));
+    this.runEnd = new Int32Array(cols * k);
+    this.bucketScale = new Float64Array(cols);
+    for (let c = 0; c < cols; c++) {
+      const from = c * k;
+      const min = values[from];
+      const width = (values[from + k - 1] - min) / bucketCount;
+      this.bucketScale[c] = width > 0 ? 1 / width : 0;
+      const at = c * (bucketCount + 1);
+      for (let b = 0; b < bucketCount; b++) this.buckets[at + b] = firstAtOrAbove(values, from, 0, k, min + b * width);
+      this.buckets[at + bucketCount] = k;
+      for (let i = k - 1; i >= 0; i--) {
+        this.runEnd[from + i] = i + 1 < k && values[from + i + 1] === values[from + i] ? this.runEnd[from + i + 1] : i + 1;
+      }
+    }
+  }
+
+  min(c: number): number {
+    return this.values[c * this.knots];
+  }
+
+  max(c: number): number {
+    return this.values[c * this.knots + this.knots - 1];
+  }
+
+  /**
+   * The fewer of the training rows at or above x and at or below x, for an x
+   * within the column's range (so at least one row each way): how many rows
+   * were as extreme as x on its more extreme side. Values within the
+   * tolerance of each other count as equal.
+   */
+  rowsAsExtreme(c: number, x: number, slack: number = tolerance(x)): number {
+    const { values, ranks, rows } = this;
+    const k = this.knots;
+    const from = c * k;
+    const low = x - slack;
+    const high = x + slack;
+    const bucketCount = this.bucketCount;
+    let bucket = Math.floor((low - values[from]) * this.bucketScale[c]);
+    if (bucket < 0) bucket = 0;
+    else if (bucket >= bucketCount) bucket = bucketCount - 1;
+    const at = c * (bucketCount + 1) + bucket;
+    let first = firstAtOrAbove(values, from, this.buckets[at], this.buckets[at + 1], low);
+    // Rounding can put x one bucket off near an edge: settle on the first knot at or above it.
+    while (first > 0 && values[from + first - 1] >= low) first--;
+    while (first < k && values[from + first] < low) first++;
+    let past = first;
+    while (past < k && values[from + past] <= high) past = this.runEnd[from + past];
+    // A value within the tolerance of a knot is that knot's value: the counts are then the knot's own.
+    const above = first < k && values[from + first] <= high ? values[from + first] : low;
+    const below = past > 0 && values[from + past - 1] >= low ? values[from + past - 1] : high;
+    const atOrAbove = rows - rowsBefore(values, from, ranks, rows, first, above);
+    const atOrBelow = rowsBefore(values, from, ranks, rows, past, below);
+    return atOrAbove < atOrBelow ? atOrAbove : atOrBelow;
+  }
 }

@@ -4,7 +4,10 @@ import { packFloat64, packInt32, unpackFloat64, unpackInt32 } from '../half-spac
 import { assertColumns, assertTrainingData, notFitted } from '../input-checks';
 import type { Matrix } from '../matrix';
 import { invalidState } from '../state';
-import { countBelow, knotRanks, tailScales } from './column-tails';
+import { ColumnKnots, knotRanks, tailScales, tolerance } from './column-tails';
+
+/** −ln(½): the surprise of a value no training row reached, before its distance. */
+const LN2 = Math.LN2;
 
 export const EMPIRICAL_TAILS = 'empirical-tails';
 export const EMPIRICAL_TAILS_STATE_VERSION = 1;
@@ -54,12 +57,25 @@ export const empiricalTailsStateSchema = z.object({
 export type EmpiricalTailsState = z.infer<typeof empiricalTailsStateSchema>;
 
 interface Model {
-  cols: number;
-  rows: number;
-  ranks: Int32Array;
-  values: Float64Array;
+  knots: ColumnKnots;
   scaleUp: Float64Array;
   scaleDown: Float64Array;
+  /** ln(n + 1), the surprise scale's constant. */
+  logRows: number;
+  /**
+   * Each column's surprise at its minimum and at its maximum, worked out
+   * once: flags, one-hot columns and counts that sit at zero take one of the
+   * two most of the time, and then no search is needed.
+   */
+  atMin: Float64Array;
+  atMax: Float64Array;
+}
+
+function model(knots: ColumnKnots, scaleUp: Float64Array, scaleDown: Float64Array): Model {
+  const logRows = Math.log(knots.rows + 1);
+  const at = (value: (c: number) => number) =>
+    Float64Array.from({ length: knots.cols }, (_, c) => logRows - Math.log(knots.rowsAsExtreme(c, value(c)) + 0.5));
+  return { knots, scaleUp, scaleDown, logRows, atMin: at((c) => knots.min(c)), atMax: at((c) => knots.max(c)) };
 }
 
 /**
@@ -93,32 +109,45 @@ export class EmpiricalTailsDetector implements Detector {
       for (let i = 0; i < k; i++) values[c * k + i] = column[ranks[i]];
       [scaleUp[c], scaleDown[c]] = tailScales(column, MIN_TAIL_SCALE);
     }
-    this.model = { cols: X.cols, rows: X.rows, ranks, values, scaleUp, scaleDown };
+    this.model = model(new ColumnKnots(values, ranks, X.cols, X.rows), scaleUp, scaleDown);
   }
 
   score(X: Matrix): Float64Array {
     const m = this.fitted();
-    assertColumns(this.name, X, m.cols);
+    const cols = m.knots.cols;
+    assertColumns(this.name, X, cols);
     const out = new Float64Array(X.rows);
     const useMax = this.params.combine === 'max';
-    for (let r = 0, o = 0; r < X.rows; r++, o += X.cols) {
+    const maxExcess = this.params.maxExcess;
+    const data = X.data;
+    for (let r = 0, o = 0; r < X.rows; r++, o += cols) {
       let max = 0;
       let sum = 0;
-      for (let c = 0; c < m.cols; c++) {
-        const s = surprise(m, c, X.data[o + c], this.params.maxExcess);
+      for (let c = 0; c < cols; c++) {
+        const s = surprise(m, c, data[o + c], maxExcess);
         if (s > max) max = s;
         sum += s;
       }
-      out[r] = useMax ? max + (TIE_BREAK * sum) / m.cols : sum;
+      out[r] = useMax ? max + (TIE_BREAK * sum) / cols : sum;
     }
     return out;
   }
 
-  /** Each column's surprise: the score is their maximum (or sum). */
+  /**
+   * Each column's surprise beyond that of its median value (ln 2 for a
+   * continuous column, next to 0 for a flag that is mostly off): a column at
+   * its usual value explains nothing, however many columns a field has.
+   */
   explain(row: Float64Array): Float64Array {
     const m = this.fitted();
-    assertColumns(this.name, { rows: 1, cols: row.length, data: row }, m.cols);
-    return Float64Array.from({ length: m.cols }, (_, c) => surprise(m, c, row[c], this.params.maxExcess));
+    const { cols, ranks, values, rows } = m.knots;
+    assertColumns(this.name, { rows: 1, cols: row.length, data: row }, cols);
+    const k = ranks.length;
+    const middle = nearestRank(ranks, (rows - 1) / 2);
+    return Float64Array.from({ length: cols }, (_, c) => {
+      const usual = surprise(m, c, values[c * k + middle], this.params.maxExcess);
+      return Math.max(0, surprise(m, c, row[c], this.params.maxExcess) - usual);
+    });
   }
 
   serialize(): SerializedDetector {
@@ -128,10 +157,10 @@ export class EmpiricalTailsDetector implements Detector {
       stateVersion: EMPIRICAL_TAILS_STATE_VERSION,
       params: { ...this.params },
       state: {
-        cols: m.cols,
-        rows: m.rows,
-        ranks: packInt32(m.ranks),
-        values: packFloat64(m.values),
+        cols: m.knots.cols,
+        rows: m.knots.rows,
+        ranks: packInt32(m.knots.ranks),
+        values: packFloat64(m.knots.values),
         scaleUp: Array.from(m.scaleUp),
         scaleDown: Array.from(m.scaleDown),
       },
@@ -150,14 +179,7 @@ export class EmpiricalTailsDetector implements Detector {
     }
     if (s.scaleUp.length !== s.cols || s.scaleDown.length !== s.cols) throw fail('tail scales do not match cols');
     if ([...s.scaleUp, ...s.scaleDown].some((v) => !(v > 0))) throw fail('tail scales must be positive');
-    return new EmpiricalTailsDetector(params, {
-      cols: s.cols,
-      rows: s.rows,
-      ranks,
-      values,
-      scaleUp: Float64Array.from(s.scaleUp),
-      scaleDown: Float64Array.from(s.scaleDown),
-    });
+    return new EmpiricalTailsDetector(params, model(new ColumnKnots(values, ranks, s.cols, s.rows), Float64Array.from(s.scaleUp), Float64Array.from(s.scaleDown)));
   }
 
   private fitted(): Model {
@@ -166,22 +188,33 @@ export class EmpiricalTailsDetector implements Detector {
   }
 }
 
+/** Index of the knot whose rank is closest to `rank`. */
+function nearestRank(ranks: Int32Array, rank: number): number {
+  let best = 0;
+  for (let i = 1; i < ranks.length; i++) if (Math.abs(ranks[i] - rank) < Math.abs(ranks[best] - rank)) best = i;
+  return best;
+}
+
 /**
  * −ln((rows at least as extreme + ½) / (n + 1)) on the value's more extreme
- * side (the ½ keeps a value never reached finite), plus the distance beyond
- * the training range in tail scales.
+ * side (the ½ keeps a value never reached finite), plus, beyond the training
+ * range, the distance in tail scales, at most `maxExcess` of them.
  */
 function surprise(m: Model, c: number, x: number, maxExcess: number): number {
-  const k = m.ranks.length;
-  const from = c * k;
-  const n = m.rows;
-  const atOrAbove = n - countBelow(m.values, from, m.ranks, n, x, false);
-  const atOrBelow = countBelow(m.values, from, m.ranks, n, x, true);
-  let up = -Math.log((atOrAbove + 0.5) / (n + 1));
-  let down = -Math.log((atOrBelow + 0.5) / (n + 1));
-  const max = m.values[from + k - 1];
-  const min = m.values[from];
-  if (x > max) up += Math.min((x - max) / m.scaleUp[c], maxExcess);
-  if (x < min) down += Math.min((min - x) / m.scaleDown[c], maxExcess);
-  return up > down ? up : down;
+  const knots = m.knots;
+  const max = knots.max(c);
+  const min = knots.min(c);
+  const slack = tolerance(x);
+  const logRows = m.logRows;
+  if (x >= max - slack) {
+    if (x <= max + slack) return m.atMax[c];
+    const excess = (x - max) / m.scaleUp[c];
+    return logRows + LN2 + (excess < maxExcess ? excess : maxExcess);
+  }
+  if (x <= min + slack) {
+    if (x >= min - slack) return m.atMin[c];
+    const excess = (min - x) / m.scaleDown[c];
+    return logRows + LN2 + (excess < maxExcess ? excess : maxExcess);
+  }
+  return logRows - Math.log(knots.rowsAsExtreme(c, x, slack) + 0.5);
 }
