@@ -55,7 +55,10 @@ async function main(): Promise<void> {
 
 type Publish = (topic: 'ANOMALY_DETECTED', event: AnomalyEvent) => void;
 
-/** Every 10 ms the events due by then, like predict batches arriving back to back. */
+/** How often the publisher publishes the events due: 10 ms is like batches of 10 arriving back to back, 1 ms like a steady stream. */
+const TICK_MS = Number(process.env.BENCH_TICK_MS ?? 10);
+
+/** Every TICK_MS the events due by then. */
 async function publishAtRate(send: Publish, rate: number, seconds: number): Promise<number> {
   const start = performance.now();
   let published = 0;
@@ -63,7 +66,7 @@ async function publishAtRate(send: Publish, rate: number, seconds: number): Prom
   while (published < total) {
     const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
     for (; published < due; published++) send('ANOMALY_DETECTED', anomaly(published));
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, TICK_MS));
   }
   return published;
 }

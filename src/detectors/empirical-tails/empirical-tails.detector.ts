@@ -69,13 +69,20 @@ interface Model {
    */
   atMin: Float64Array;
   atMax: Float64Array;
+  /** Each column's surprise at its median value: what explain() counts from. */
+  usual: Float64Array;
 }
 
 function model(knots: ColumnKnots, scaleUp: Float64Array, scaleDown: Float64Array): Model {
   const logRows = Math.log(knots.rows + 1);
   const at = (value: (c: number) => number) =>
     Float64Array.from({ length: knots.cols }, (_, c) => logRows - Math.log(knots.rowsAsExtreme(c, value(c)) + 0.5));
-  return { knots, scaleUp, scaleDown, logRows, atMin: at((c) => knots.min(c)), atMax: at((c) => knots.max(c)) };
+  const middle = nearestRank(knots.ranks, (knots.rows - 1) / 2);
+  const atMin = at((c) => knots.min(c));
+  const atMax = at((c) => knots.max(c));
+  const partial = { knots, scaleUp, scaleDown, logRows, atMin, atMax, usual: new Float64Array(knots.cols) };
+  partial.usual = Float64Array.from({ length: knots.cols }, (_, c) => surprise(partial, c, knots.values[c * knots.knots + middle], Infinity));
+  return partial;
 }
 
 /**
@@ -140,14 +147,9 @@ export class EmpiricalTailsDetector implements Detector {
    */
   explain(row: Float64Array): Float64Array {
     const m = this.fitted();
-    const { cols, ranks, values, rows } = m.knots;
+    const cols = m.knots.cols;
     assertColumns(this.name, { rows: 1, cols: row.length, data: row }, cols);
-    const k = ranks.length;
-    const middle = nearestRank(ranks, (rows - 1) / 2);
-    return Float64Array.from({ length: cols }, (_, c) => {
-      const usual = surprise(m, c, values[c * k + middle], this.params.maxExcess);
-      return Math.max(0, surprise(m, c, row[c], this.params.maxExcess) - usual);
-    });
+    return Float64Array.from({ length: cols }, (_, c) => Math.max(0, surprise(m, c, row[c], this.params.maxExcess) - m.usual[c]));
   }
 
   serialize(): SerializedDetector {
