@@ -55,6 +55,17 @@ const categoricalFeature = z.object({
   rare: z.array(z.string()),
   rareCounts: z.array(count),
   otherCount: count,
+  encoding: z.literal('rarity').optional(),
+});
+
+const categoricalPairFeature = z.object({
+  type: z.literal('categoricalPair'),
+  key: z.string(),
+  source: z.object({ from: z.literal('pair'), names: z.tuple([z.string(), z.string()]) }),
+  count,
+  missing: count,
+  pairs: z.array(z.tuple([z.string(), z.string()])),
+  counts: z.array(count),
 });
 
 const portField = z.enum(['srcPort', 'destPort']);
@@ -96,7 +107,7 @@ const featureSpecSchema: z.ZodType<FeatureSpec> = z.object({
   kind: z.enum(['packet', 'flow', 'tabular']),
   rows: count,
   features: z.array(
-    z.discriminatedUnion('type', [numericFeature, categoricalFeature, portFeature, addressFeature, serviceSideFeature]),
+    z.discriminatedUnion('type', [numericFeature, categoricalFeature, portFeature, addressFeature, serviceSideFeature, categoricalPairFeature]),
   ),
 });
 
@@ -119,6 +130,11 @@ function consistencyProblem(def: FeatureDef): string | null {
     case 'address':
     case 'serviceSide':
       return null;
+    case 'categoricalPair': {
+      if (def.counts.length !== def.pairs.length) return 'counts do not match pairs';
+      const keys = def.pairs.map((pair) => JSON.stringify(pair));
+      return new Set(keys).size === keys.length ? null : 'duplicate pair';
+    }
   }
 }
 

@@ -5,7 +5,7 @@ import type { RecordKind } from '../records/traffic-record';
  * meaning of a column changes: a model trained with a newer encoder must not
  * be silently fed rows laid out by an older one.
  */
-export const FEATURE_SPEC_VERSION = 1;
+export const FEATURE_SPEC_VERSION = 2;
 
 export type NumericField = 'packetSize' | 'duration' | 'bytesOut' | 'bytesIn' | 'packetsOut' | 'packetsIn';
 export type CategoricalField = 'protocol' | 'tcpFlags' | 'connState' | 'service';
@@ -70,6 +70,13 @@ export type CategoricalFeatureSpec = {
   rareCounts: number[];
   /** Training rows whose value was not a category (rare ones, remembered or not). */
   otherCount: number;
+  /**
+   * Absent: one-hot columns as above. 'rarity' (tabular attributes): one
+   * column, how surprising the value's training frequency is (surprise() of
+   * rarity.ts), so a wide category list costs one dimension and a detector
+   * sees "rare" directly instead of a sparse column it seldom splits on.
+   */
+  encoding?: 'rarity';
 };
 
 /** Index into the per-class arrays of a PortFeatureSpec. */
@@ -127,12 +134,32 @@ export type ServiceSideFeatureSpec = {
   sideCounts: [number, number, number, number];
 };
 
+/**
+ * How often two categorical attributes took their values together in
+ * training (tabular profiles). One column: the surprise of the pair's
+ * frequency. "pop_3 with 93 reply bytes" is a numeric matter, but "telnet with
+ * flag S0" or "smtp over udp" is rare only as a pair, which no single-column
+ * rarity shows.
+ */
+export type CategoricalPairFeatureSpec = {
+  type: 'categoricalPair';
+  key: string;
+  source: { from: 'pair'; names: [string, string] };
+  /** Training rows that had both values / lacked one of them. */
+  count: number;
+  missing: number;
+  /** The most frequent pairs seen at least twice, most frequent first; any other pair counts as unseen. */
+  pairs: [string, string][];
+  counts: number[];
+};
+
 export type FeatureDef =
   | NumericFeatureSpec
   | CategoricalFeatureSpec
   | PortFeatureSpec
   | AddressFeatureSpec
-  | ServiceSideFeatureSpec;
+  | ServiceSideFeatureSpec
+  | CategoricalPairFeatureSpec;
 
 /** JSON-safe: saved next to every model so scoring encodes exactly like training did. */
 export type FeatureSpec = {

@@ -10,6 +10,7 @@ import type {
   ServiceSideFeatureSpec,
 } from './feature-spec.types';
 import { readAddressClass } from './address.features';
+import { describePair } from './categorical-rarity.features';
 import { decodeSeenPorts, portClass, portSeen, readPort } from './port.features';
 import { surprise, unseenFrequency } from './rarity';
 import { serviceSide, specServicePorts, type ServicePorts } from './service-side.features';
@@ -303,5 +304,7 @@ export function describeField(def: FeatureDef, record: TrafficRecord, z: number,
       return describeAddress(def, record, rows);
     case 'serviceSide':
       return describeServiceSide(def, record, spec);
+    case 'categoricalPair':
+      return describePair(def, record, rows);
   }
 }

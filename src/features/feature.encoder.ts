@@ -2,6 +2,7 @@ import type { Matrix } from '../detectors/matrix';
 import type { RecordColumns } from '../records/record-columns';
 import type { TrafficRecord } from '../records/traffic-record';
 import { AddressWriter } from './address.features';
+import { PairWriter, RarityWriter } from './categorical-rarity.features';
 import { CategoricalWriter } from './categorical.encoder';
 import type { FeatureSpec } from './feature-spec.types';
 import { featureLayout } from './feature.layout';
@@ -20,15 +21,16 @@ export class FeatureEncoder {
   readonly cols: number;
   // Writers are kept in one array per class so every call site in the hot loop stays monomorphic.
   private readonly numeric: NumericWriter[] = [];
-  private readonly categorical: CategoricalWriter[] = [];
+  private readonly categorical: (CategoricalWriter | RarityWriter)[] = [];
+  private readonly pairs: PairWriter[] = [];
   private readonly ports: PortWriter[] = [];
   private readonly addresses: AddressWriter[] = [];
   private readonly sides: ServiceSideWriter[] = [];
   // For transformColumns: numeric and categorical writers split by where they read.
   private readonly numericAttributes: { name: string; writer: NumericWriter }[] = [];
-  private readonly categoricalAttributes: { name: string; writer: CategoricalWriter }[] = [];
+  private readonly categoricalAttributes: { name: string; writer: CategoricalWriter | RarityWriter }[] = [];
   private readonly fieldNumeric: NumericWriter[] = [];
-  private readonly fieldCategorical: CategoricalWriter[] = [];
+  private readonly fieldCategorical: (CategoricalWriter | RarityWriter)[] = [];
   /** Whether some feature reads a top-level field (address, port, size...). */
   private readonly readsFields: boolean;
 
@@ -46,7 +48,7 @@ export class FeatureEncoder {
           return void this.numeric.push(writer);
         }
         case 'categorical': {
-          const writer = new CategoricalWriter(def, at);
+          const writer = def.encoding === 'rarity' ? new RarityWriter(def, at) : new CategoricalWriter(def, at);
           if (def.source.from === 'attribute') this.categoricalAttributes.push({ name: def.source.name, writer });
           else this.fieldCategorical.push(writer);
           return void this.categorical.push(writer);
@@ -57,6 +59,8 @@ export class FeatureEncoder {
           return void this.addresses.push(new AddressWriter(def, at));
         case 'serviceSide':
           return void this.sides.push(new ServiceSideWriter(def, specServicePorts(spec), at));
+        case 'categoricalPair':
+          return void this.pairs.push(new PairWriter(def, at));
       }
     });
     this.readsFields = this.fieldNumeric.length + this.fieldCategorical.length + this.ports.length + this.addresses.length + this.sides.length > 0;
@@ -84,6 +88,7 @@ export class FeatureEncoder {
     }
     for (const { name, writer } of this.numericAttributes) writer.writeColumn(batch.find(name, true)?.numbers ?? null, rows, data, cols);
     for (const { name, writer } of this.categoricalAttributes) writer.writeColumn(batch.find(name, true), rows, data, cols);
+    for (const writer of this.pairs) writer.writeColumns(batch, rows, data, cols);
     return { rows, cols, data };
   }
 
@@ -95,11 +100,12 @@ export class FeatureEncoder {
 
   /** `out` must be zero-filled from `base` for one row: writers only set the cells they light. */
   private writeRow(r: TrafficRecord, out: Float64Array, base: number): void {
-    const { numeric, categorical, ports, addresses, sides } = this;
+    const { numeric, categorical, pairs, ports, addresses, sides } = this;
     for (let j = 0; j < addresses.length; j++) addresses[j].write(r, out, base);
     for (let j = 0; j < ports.length; j++) ports[j].write(r, out, base);
     for (let j = 0; j < sides.length; j++) sides[j].write(r, out, base);
     for (let j = 0; j < categorical.length; j++) categorical[j].write(r, out, base);
+    for (let j = 0; j < pairs.length; j++) pairs[j].write(r, out, base);
     for (let j = 0; j < numeric.length; j++) numeric[j].write(r, out, base);
   }
 

@@ -1,4 +1,5 @@
 import { addressColumnNames } from './address.features';
+import { pairColumnNames, rarityColumnNames } from './categorical-rarity.features';
 import { categoricalColumnNames } from './categorical.encoder';
 import type { FeatureDef, FeatureSpec } from './feature-spec.types';
 import { numericColumnNames } from './numeric.scaler';
@@ -10,13 +11,15 @@ export function columnNames(def: FeatureDef): string[] {
     case 'numeric':
       return numericColumnNames(def);
     case 'categorical':
-      return categoricalColumnNames(def);
+      return def.encoding === 'rarity' ? rarityColumnNames(def) : categoricalColumnNames(def);
     case 'port':
       return portColumnNames(def);
     case 'address':
       return addressColumnNames(def);
     case 'serviceSide':
       return serviceSideColumnNames(def);
+    case 'categoricalPair':
+      return pairColumnNames(def);
   }
 }
 

@@ -101,11 +101,12 @@ const UNITS: Record<string, string> = {
 /** What a person calls the raw field: attribute columns keep their own name. */
 export function featureLabel(def: FeatureDef): string {
   if (def.source.from === 'attribute') return def.source.name;
+  if (def.source.from === 'pair') return def.source.names.join(' + ');
   return FIELD_LABELS[def.source.name] ?? def.source.name;
 }
 
 export function featureUnit(def: FeatureDef): string {
-  return def.source.from === 'attribute' ? '' : (UNITS[def.source.name] ?? '');
+  return def.source.from === 'attribute' || def.source.from === 'pair' ? '' : (UNITS[def.source.name] ?? '');
 }
 
 /** Column-name prefix; attributes are namespaced so a column called "protocol" cannot collide with the field. */
@@ -117,5 +118,7 @@ export function sourceKey(source: FeatureDef['source']): string {
       return `attr.${source.name}`;
     case 'derived':
       return `derived.${source.name}`;
+    case 'pair':
+      return `pair.${source.names.join('+')}`;
   }
 }

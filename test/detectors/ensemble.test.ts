@@ -46,7 +46,7 @@ describe('ensemble members param', () => {
 
 describe('ensemble', () => {
   it('averages member scores normalized to 0 at their training median and 1 at their 99th percentile', () => {
-    const detector = fitted({ members: 'hbos, isolation-forest' });
+    const detector = fitted({ members: 'hbos, isolation-forest', combine: 'mean' });
     const state = detector.serialize().state as EnsembleState;
     const members = state.members.map((m) => (m.detector === 'hbos' ? hbos : isolationForest).load(m as unknown as SerializedDetector));
     const probe = gaussian(3, 40, 5);

@@ -54,7 +54,14 @@ describe('DetectorRegistry', () => {
     const err = expectAppError(() => registry.create('isolation-forest', { nEstimators: 0 }), ErrorCode.INVALID_DETECTOR_PARAMS);
     expect(err.details.param).toBe('nEstimators');
     expect(err.message).toContain('nEstimators');
-    expect(registry.validateParams('knn-distance', { k: 3 })).toEqual({ k: 3, aggregate: 'mean', maxSamples: 4096 });
+    expect(registry.validateParams('knn-distance', { k: 3 })).toEqual({
+      k: 3,
+      aggregate: 'mean',
+      maxSamples: 4096,
+      metric: 'euclidean',
+      scale: 'none',
+      encodedWeight: 0,
+    });
     expectAppError(() => registry.validateParams('knn-distance', { K: 3 }), ErrorCode.INVALID_DETECTOR_PARAMS);
   });
 

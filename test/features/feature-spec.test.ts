@@ -63,6 +63,46 @@ describe('feature spec', () => {
     expect(codeOf(() => parseFeatureSpec(json))).toBe('INVALID_FEATURE_SPEC');
   });
 
+  describe('tabular categoricals', () => {
+    const rows = Array.from({ length: 500 }, (_, i) => ({
+      attributes: { service: ['http', 'smtp', 'dns'][i % 3], flag: i % 5 ? 'SF' : 'REJ', bytes: (i * 53) % 900 },
+    }));
+    const tabular = fitFeatureSpec('tabular', rows);
+
+    it('survive a JSON round trip, rarity encoding and pairs included', () => {
+      const loaded = parseFeatureSpec(JSON.parse(JSON.stringify(featureSpecToJson(tabular))));
+      expect(loaded).toEqual(tabular);
+      expect(loaded.features.filter((f) => f.type === 'categorical').every((f) => f.type === 'categorical' && f.encoding === 'rarity')).toBe(true);
+      expect(new FeatureEncoder(loaded).transform(rows)).toEqual(new FeatureEncoder(tabular).transform(rows));
+    });
+
+    const pairs = (change: (f: Record<string, unknown>) => Record<string, unknown>) => ({
+      ...tabular,
+      features: tabular.features.map((f) => (f.type === 'categoricalPair' ? change(f) : f)),
+    });
+
+    it.each([
+      ['pair counts of the wrong length', pairs((f) => ({ ...f, counts: [] }))],
+      ['a duplicate pair', pairs((f) => ({ ...f, pairs: [['http', 'SF'], ['http', 'SF']], counts: [1, 1] }))],
+      ['a pair of three names', pairs((f) => ({ ...f, source: { from: 'pair', names: ['a', 'b', 'c'] } }))],
+      ['an unknown categorical encoding', { ...tabular, features: tabular.features.map((f) => (f.type === 'categorical' ? { ...f, encoding: 'hash' } : f)) }],
+    ])('refuses %s with INVALID_FEATURE_SPEC', (_, json) => {
+      expect(codeOf(() => parseFeatureSpec(json))).toBe('INVALID_FEATURE_SPEC');
+    });
+
+    it('never pair a ground-truth column', () => {
+      const labelled = rows.map((r, i) => ({ ...r, attributes: { ...r.attributes, attack_type: i % 7 ? 'normal' : 'smurf' } }));
+      const keys = fitFeatureSpec('tabular', labelled).features.map((f) => f.key);
+      expect(keys.filter((k) => k.includes('attack'))).toEqual([]);
+      expect(keys).toContain('pair.service+flag');
+    });
+
+    it('are not made for packet or flow attributes', () => {
+      const flows = rows.map((r) => ({ ...r, protocol: 'TCP' }));
+      expect(fitFeatureSpec('flow', flows).features.some((f) => f.type === 'categoricalPair')).toBe(false);
+    });
+  });
+
   it('refuses to fit on nothing', () => {
     expect(codeOf(() => new FeatureSpecBuilder('packet').build())).toBe('INVALID_TRAINING_DATA');
     expect(codeOf(() => fitFeatureSpec('packet', [{ label: 'normal' }]))).toBe('INVALID_TRAINING_DATA');

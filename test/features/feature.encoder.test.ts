@@ -1,5 +1,6 @@
-import { fitFeatureSpec } from '../../src/features/feature-spec.builder';
+import { FeatureSpecBuilder, fitFeatureSpec } from '../../src/features/feature-spec.builder';
 import { FeatureEncoder } from '../../src/features/feature.encoder';
+import { RecordColumns } from '../../src/records/record-columns';
 import type { TrafficRecord } from '../../src/records/traffic-record';
 import { generateHomeNetworkTraffic } from '../../src/sample/home-network.generator';
 
@@ -54,7 +55,7 @@ describe('feature selection by profile kind', () => {
     ]);
   });
 
-  it('tabular: every attribute column, numbers scaled and strings one-hot, in file order', () => {
+  it('tabular: every attribute column in file order, numbers scaled, strings and their pairs by rarity', () => {
     const rows: TrafficRecord[] = Array.from({ length: 300 }, (_, i) => ({
       attributes: { duration: i % 17, protocol_type: ['tcp', 'udp', 'icmp'][i % 3], src_bytes: (i * 37) % 1000, flag: i % 2 ? 'SF' : 'S0' },
       label: i % 10 ? 'normal' : 'neptune',
@@ -65,11 +66,47 @@ describe('feature selection by profile kind', () => {
       'attr.protocol_type:categorical',
       'attr.src_bytes:numeric',
       'attr.flag:categorical',
+      'pair.protocol_type+flag:categoricalPair',
     ]);
     const encoder = new FeatureEncoder(spec);
-    const row = encoder.transformRecord({ attributes: { duration: 3, protocol_type: 'udp', src_bytes: 10, flag: 'REJ' } });
-    const lit = encoder.names.filter((n, i) => n.includes('=') || n.includes(':') ? row[i] === 1 : false);
-    expect(lit).toEqual(['attr.protocol_type=udp', 'attr.flag:unseen']);
+    expect(encoder.names).toEqual(['attr.duration', 'attr.protocol_type:rarity', 'attr.src_bytes', 'attr.flag:rarity', 'pair.protocol_type+flag:rarity']);
+    const cells = (attributes: Record<string, number | string>) => Array.from(encoder.transformRecord({ attributes })).slice(1);
+    // udp is a third of the rows, S0 a half, tcp with S0 a sixth; REJ and udp with REJ were never seen: the same, largest surprise.
+    const [udp, , unseenFlag, unseenPair] = cells({ duration: 3, protocol_type: 'udp', src_bytes: 10, flag: 'REJ' });
+    const [tcp, , s0, tcpS0] = cells({ duration: 3, protocol_type: 'tcp', src_bytes: 10, flag: 'S0' });
+    expect(udp).toBeCloseTo(tcp, 12);
+    expect(s0).toBeLessThan(udp);
+    expect(tcpS0).toBeGreaterThan(udp);
+    expect(unseenFlag).toBeGreaterThan(tcpS0);
+    expect(unseenPair).toBe(unseenFlag);
+  });
+
+  it('tabular: pairs of categorical attributes count how often the two values came together', () => {
+    const rows: TrafficRecord[] = Array.from({ length: 400 }, (_, i) => ({
+      attributes: { service: i % 2 ? 'http' : 'smtp', protocol: i % 2 ? 'tcp' : i % 4 ? 'tcp' : 'udp', bytes: i },
+    }));
+    const spec = fitFeatureSpec('tabular', rows);
+    const pair = spec.features.find((f) => f.type === 'categoricalPair');
+    expect(pair).toMatchObject({ source: { from: 'pair', names: ['service', 'protocol'] }, count: 400, missing: 0 });
+    expect(pair).toMatchObject({ pairs: [['http', 'tcp'], ['smtp', 'tcp'], ['smtp', 'udp']], counts: [200, 100, 100] });
+    const encoder = new FeatureEncoder(spec);
+    const pairCell = (service: string, protocol: string) => encoder.transformRecord({ attributes: { service, protocol, bytes: 1 } })[encoder.cols - 1];
+    // http and udp are each common; together they never were.
+    expect(pairCell('http', 'udp')).toBeGreaterThan(pairCell('smtp', 'udp'));
+    expect(pairCell('smtp', 'udp')).toBeGreaterThan(pairCell('http', 'tcp'));
+  });
+
+  it('tabular: column batches encode rarity and pairs exactly as records do', () => {
+    const rows: TrafficRecord[] = Array.from({ length: 120 }, (_, i) => ({
+      attributes: { a: ['x', 'y', 'z'][i % 3], n: i % 7, b: i % 5 === 0 ? 'rare' : 'usual', ...(i % 11 === 0 ? {} : { c: i % 2 ? 'p' : 'q' }) },
+    }));
+    const builder = new FeatureSpecBuilder('tabular');
+    builder.addColumns(RecordColumns.fromRecords(rows));
+    const spec = builder.build();
+    expect(spec).toEqual(fitFeatureSpec('tabular', rows));
+    const encoder = new FeatureEncoder(spec);
+    const probe: TrafficRecord[] = [...rows.slice(0, 30), { attributes: { a: 'new', n: 3, b: 'usual' } }, { attributes: { n: 1 } }];
+    expect(encoder.transformColumns(RecordColumns.fromRecords(probe))).toEqual(encoder.transform(probe));
   });
 
   it('tabular: a numeric column with the odd placeholder stays numeric, the placeholder counting as missing', () => {
@@ -84,13 +121,11 @@ describe('feature selection by profile kind', () => {
     const spec = fitFeatureSpec('tabular', rows);
     expect(spec.features[0]).toMatchObject({ type: 'categorical', categories: ['http', '80', 'dns'], counts: [100, 50, 50], missing: 0 });
     const encoder = new FeatureEncoder(spec);
-    const lit = (service: string | number) => {
-      const row = encoder.transformRecord({ attributes: { service } });
-      return encoder.names.filter((_, i) => row[i] === 1);
-    };
-    expect(lit(80)).toEqual(['attr.service=80']);
-    expect(lit('80')).toEqual(['attr.service=80']);
-    expect(lit(443)).toEqual(['attr.service:unseen']);
+    const cell = (service: string | number) => encoder.transformRecord({ attributes: { service } })[0];
+    expect(cell(80)).toBe(cell('80'));
+    expect(cell(80)).toBe(cell('dns'));
+    expect(cell(80)).toBeGreaterThan(cell('http'));
+    expect(cell(443)).toBeGreaterThan(cell(80));
   });
 
   it('never uses the label, neither the field nor a label-like attribute', () => {

@@ -102,4 +102,20 @@ describe('explain', () => {
     expect(top.feature).toBe('src_bytes');
     expect(top.message).toMatch(/^src_bytes 5000000 is above anything seen in training/);
   });
+
+  it('names a pair of tabular values that is rare only together', () => {
+    const rows: TrafficRecord[] = Array.from({ length: 600 }, (_, i) => ({
+      attributes: { service: i % 2 ? 'http' : 'smtp', flag: i % 4 < 2 ? 'SF' : i % 2 ? 'SF' : 'REJ', bytes: 300 + (i % 40) },
+    }));
+    const tabSpec = fitFeatureSpec('tabular', rows);
+    const tabEncoder = new FeatureEncoder(tabSpec);
+    // http always came with SF, REJ only with smtp: each value is common, the pair never happened.
+    const odd = { attributes: { service: 'http', flag: 'REJ', bytes: 320 } };
+    const [top] = explain(tabSpec, odd, tabEncoder.transformRecord(odd));
+    expect(top.feature).toBe('service + flag');
+    expect(top.value).toBe('http, REJ');
+    expect(top.message).toMatch(/^service http with flag REJ: this pair was never or almost never seen in training \(typical: http with SF, /);
+    const usualPair = explain(tabSpec, rows[1], tabEncoder.transformRecord(rows[1]), undefined, 10).find((e) => e.feature === 'service + flag')!;
+    expect(usualPair.message).toBe('service http with flag SF is common (50% of training)');
+  });
 });

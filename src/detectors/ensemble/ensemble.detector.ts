@@ -4,6 +4,7 @@ import { assertColumns, assertTrainingData, notFitted } from '../input-checks';
 import type { Matrix } from '../matrix';
 import { invalidState } from '../state';
 import type { EnsembleParams, ResolvedMember } from './ensemble.params';
+import { fitTailScale, tailSurprise, TAIL_PROBABILITIES, type TailScale } from './tail-scale';
 
 export const ENSEMBLE = 'ensemble';
 export const ENSEMBLE_STATE_VERSION = 1;
@@ -14,6 +15,8 @@ export const ensembleStateSchema = z.object({
   cols: z.number().int().min(1),
   members: z.array(z.object({ detector: z.string(), stateVersion: z.number().int(), params: z.json(), state: z.json() })).min(1),
   scales: z.array(z.object({ center: finite, spread: finite.refine((s) => s > 0, 'must be > 0') })).min(1),
+  /** Per member, for the tail-* combinations (absent in models saved before them). */
+  tails: z.array(z.object({ knots: z.array(finite), slope: finite.refine((s) => s > 0, 'must be > 0') })).optional(),
 });
 
 export type EnsembleState = z.infer<typeof ensembleStateSchema>;
@@ -28,6 +31,7 @@ interface Fitted {
   cols: number;
   detectors: Detector[];
   scales: Scale[];
+  tails?: TailScale[];
 }
 
 /**
@@ -52,19 +56,26 @@ export class EnsembleDetector implements Detector {
       detector.fit(X, { seed: (seed + 7919 * i) >>> 0 });
       return detector;
     });
-    this.fitted = { cols: X.cols, detectors, scales: detectors.map((d) => scaleOf(d.score(X))) };
+    const training = detectors.map((d) => d.score(X));
+    this.fitted = {
+      cols: X.cols,
+      detectors,
+      scales: training.map(scaleOf),
+      tails: usesTails(this.params) ? training.map(fitTailScale) : undefined,
+    };
   }
 
   score(X: Matrix): Float64Array {
     const f = this.model();
     assertColumns(this.name, X, f.cols);
     const out = new Float64Array(X.rows);
-    const mean = this.params.combine === 'mean';
+    const { combine } = this.params;
+    const mean = combine === 'mean' || combine === 'tail-sum';
     f.detectors.forEach((d, i) => {
-      const { center, spread } = f.scales[i];
       const raw = d.score(X);
+      const normalized = f.tails === undefined ? spreadNormalized(raw, f.scales[i]) : raw.map((v) => tailSurprise(f.tails![i], v));
       for (let r = 0; r < X.rows; r++) {
-        const v = (raw[r] - center) / spread;
+        const v = normalized[r];
         if (mean) out[r] += v / f.detectors.length;
         else if (i === 0 || v > out[r]) out[r] = v;
       }
@@ -80,7 +91,7 @@ export class EnsembleDetector implements Detector {
     f.detectors.forEach((d, i) => {
       const contributions = d.explain?.(row);
       if (contributions === undefined) return;
-      const weight = 1 / f.scales[i].spread / (this.params.combine === 'mean' ? f.detectors.length : 1);
+      const weight = 1 / f.scales[i].spread / (this.params.combine === 'mean' || this.params.combine === 'tail-sum' ? f.detectors.length : 1);
       for (let c = 0; c < f.cols; c++) out[c] += contributions[c] * weight;
     });
     return out;
@@ -96,6 +107,7 @@ export class EnsembleDetector implements Detector {
         cols: f.cols,
         members: f.detectors.map((d) => d.serialize() as unknown as Json),
         scales: f.scales.map((s) => ({ ...s })),
+        ...(f.tails && { tails: f.tails.map((t) => ({ knots: [...t.knots], slope: t.slope })) }),
       },
     };
   }
@@ -104,6 +116,10 @@ export class EnsembleDetector implements Detector {
     if (state.members.length !== members.length || state.scales.length !== members.length) {
       throw invalidState(ENSEMBLE, 'the saved members do not match the members param');
     }
+    if (usesTails(params) !== (state.tails !== undefined)) throw invalidState(ENSEMBLE, 'the saved tail scales do not match the combine param');
+    if (state.tails !== undefined && (state.tails.length !== members.length || state.tails.some((t) => !tailKnotsValid(t.knots)))) {
+      throw invalidState(ENSEMBLE, 'the saved tail scales do not match the members');
+    }
     const detectors = members.map((m, i) => {
       const saved = state.members[i];
       if (saved.detector !== m.plugin.describe().name || JSON.stringify(saved.params) !== JSON.stringify(m.params)) {
@@ -111,13 +127,25 @@ export class EnsembleDetector implements Detector {
       }
       return m.plugin.load(saved);
     });
-    return new EnsembleDetector(params, members, { cols: state.cols, detectors, scales: state.scales });
+    return new EnsembleDetector(params, members, { cols: state.cols, detectors, scales: state.scales, tails: state.tails });
   }
 
   private model(): Fitted {
     if (this.fitted === undefined) throw notFitted(this.name);
     return this.fitted;
   }
+}
+
+function usesTails(params: EnsembleParams): boolean {
+  return params.combine === 'tail-sum' || params.combine === 'tail-max';
+}
+
+function tailKnotsValid(knots: number[]): boolean {
+  return knots.length === TAIL_PROBABILITIES.length && knots.every((v, i) => i === 0 || v >= knots[i - 1]);
+}
+
+function spreadNormalized(raw: Float64Array, { center, spread }: Scale): Float64Array {
+  return raw.map((v) => (v - center) / spread);
 }
 
 function scaleOf(scores: Float64Array): Scale {

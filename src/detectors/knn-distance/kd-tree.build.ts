@@ -44,9 +44,8 @@ export interface KdLayout {
 }
 
 /** Deterministic: the same reference always gives the same tree, so load() can rebuild it. */
-export function buildKdTree(points: Matrix): KdLayout {
+export function buildKdTree(points: Matrix, columnOrder: Int32Array = columnsByVariance(points)): KdLayout {
   const { cols } = points;
-  const columnOrder = columnsByVariance(points);
   const ordered = new Float64Array(points.data.length);
   for (let j = 0; j < points.rows; j++) gatherColumns(columnOrder, points.data, j * cols, ordered, j * cols);
   const { distinct, copies } = distinctRows({ rows: points.rows, cols, data: ordered });
