@@ -152,6 +152,8 @@ describe('API keys and site isolation', () => {
       expect(code(await server.graphql('query($id: ID!) { trainingJob(id: $id) { id } }', { id: defaultJobId }, b))).toBe('JOB_NOT_FOUND');
       expect(code(await server.graphql('mutation($id: ID!) { cancelTrainingJob(id: $id) { id } }', { id: defaultJobId }, b))).toBe('JOB_NOT_FOUND');
       expect(code(await server.graphql('mutation($id: ID!) { activateModel(id: $id) { id } }', { id: defaultModelId }, b))).toBe('MODEL_NOT_FOUND');
+      // The profile is looked up in the caller's site before tcpdump is ever started.
+      expect(code(await server.graphql('mutation { startCapture(interface: "lo", profile: "default") { state } }', {}, b))).toBe('PROFILE_NOT_FOUND');
       expect(code(await server.graphql('mutation { stopCapture(interface: "lo") { state } }', {}, b))).toBe('CAPTURE_NOT_RUNNING');
       expect((await server.graphql('{ captureStatus { interface } }', {}, b)).data).toEqual({ captureStatus: [] });
       // The seed REST endpoint scores into the caller's own site's `default` profile, which the branch has not made.
