@@ -68,6 +68,8 @@ const envSchema = z.object({
   RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).default(1_000),
   /** Requests a key may send at once before the per-second rate applies; default twice the rate. */
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).optional(),
+  /** Wrong API keys one client address may send per minute before it is refused (429) outright; 0 turns this off. */
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).default(30),
 });
 
 export interface Config {
@@ -102,6 +104,8 @@ export interface Config {
     /** 0 = off. */
     ratePerSecond: number;
     burst: number;
+    /** Wrong API keys per client address per minute; 0 = off. */
+    authFailuresPerMinute: number;
   };
 }
 
@@ -147,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxSubscriptionsPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
       ratePerSecond: e.RATE_LIMIT_PER_SECOND,
       burst: e.RATE_LIMIT_BURST ?? Math.max(1, Math.ceil(2 * e.RATE_LIMIT_PER_SECOND)),
+      authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
     },
   };
 }

@@ -53,12 +53,19 @@ export async function createHttpServer(services: Services, schema: GraphQLSchema
     schema,
     context: wsContext,
     onConnect: async (ctx) => {
+      const address = ctx.extra.request.socket.remoteAddress;
+      if (limits.authFailures.refusal(address)) {
+        ctx.extra.socket.close(CloseCode.TooManyInitialisationRequests, ErrorCode.RATE_LIMITED);
+        return false;
+      }
+      const authorization = connectionAuthorization(ctx.connectionParams);
       let auth: AuthContext;
       try {
-        auth = await services.auth.authenticate(connectionAuthorization(ctx.connectionParams));
+        auth = await services.auth.authenticate(authorization);
       } catch (err) {
         // A refused key is 4403; anything else (the database down) is 1013 "try again later", so clients retry.
         const refused = isAppError(err) && err.code === ErrorCode.UNAUTHENTICATED;
+        if (refused && authorization !== undefined) limits.authFailures.failed(address);
         ctx.extra.socket.close(refused ? CloseCode.Forbidden : 1013, refused ? ErrorCode.UNAUTHENTICATED : ErrorCode.DATABASE_UNAVAILABLE);
         return false;
       }
@@ -99,15 +106,15 @@ export async function createHttpServer(services: Services, schema: GraphQLSchema
   app.use(drain.closeConnectionsWhileDraining());
   app.use(healthRoutes(services, drain));
   // GET /metrics (Prometheus): the root key only, as it names every site's profiles.
-  app.use('/metrics', requireApiKey(services.auth), requireRootKey());
+  app.use('/metrics', requireApiKey(services.auth, limits.authFailures), requireRootKey());
   app.use(metricsRoutes(services));
   const assetsDir = services.config.assetsDir ?? DEFAULT_ASSETS_DIR;
   app.use(dashboardRoutes(assetsDir));
   app.use(playgroundRoutes(assetsDir));
-  app.post('/predict', requireApiKey(services.auth));
+  app.post('/predict', requireApiKey(services.auth, limits.authFailures));
   app.use('/predict', limits.restRateLimit());
   app.use(restCompatRoutes(services));
-  app.use('/graphql', requireApiKey(services.auth));
+  app.use('/graphql', requireApiKey(services.auth, limits.authFailures));
   app.use(
     '/graphql',
     expressMiddleware(apollo, {

@@ -29,6 +29,29 @@ export class RateLimiter {
   /** Takes a token for `key`: 0 when admitted, otherwise the milliseconds until one is free. */
   take(key: string): number {
     if (!this.enabled) return 0;
+    const bucket = this.refilled(key);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    return this.waitMs(bucket.tokens);
+  }
+
+  /** Like take() without taking: 0 while `key` has a token left, otherwise the milliseconds until it has one. */
+  peek(key: string): number {
+    if (!this.enabled) return 0;
+    const bucket = this.buckets.get(key);
+    if (!bucket) return 0;
+    const tokens = Math.min(this.burst, bucket.tokens + ((this.now() - bucket.at) * this.ratePerSecond) / 1000);
+    return tokens >= 1 ? 0 : this.waitMs(tokens);
+  }
+
+  private waitMs(tokens: number): number {
+    return Math.ceil(((1 - tokens) * 1000) / this.ratePerSecond);
+  }
+
+  /** The bucket of `key`, refilled up to now and moved to the most recently used end. */
+  private refilled(key: string): Bucket {
     const now = this.now();
     let bucket = this.buckets.get(key);
     if (bucket) {
@@ -41,11 +64,7 @@ export class RateLimiter {
       bucket = { tokens: this.burst, at: now };
     }
     this.buckets.set(key, bucket);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return 0;
-    }
-    return Math.ceil(((1 - bucket.tokens) * 1000) / this.ratePerSecond);
+    return bucket;
   }
 
   /** Drops the buckets that have refilled (forgetting them changes nothing); else the least recently used half. */

@@ -5,6 +5,7 @@ import type { AuthContext } from '../auth/auth-context';
 import type { Config } from '../config/config';
 import { AppError } from '../errors/app-error';
 import { ErrorCode } from '../errors/error-codes';
+import { AuthFailureLimiter } from './auth-failures';
 import { limitError, retryAfterSeconds } from './limit-error';
 import { QueryLimits } from './query-limits';
 import { RateLimiter, rateLimitKey } from './rate-limiter';
@@ -19,9 +20,11 @@ export class RequestLimits {
   readonly rate: RateLimiter;
   readonly query: QueryLimits;
   readonly maxSubscriptionsPerConnection: number;
+  readonly authFailures: AuthFailureLimiter;
 
   constructor(config: Config, schema: GraphQLSchema) {
     this.rate = new RateLimiter(config.limits.ratePerSecond, config.limits.burst);
+    this.authFailures = new AuthFailureLimiter(config.limits.authFailuresPerMinute);
     this.query = new QueryLimits(schema, config.limits.maxQueryDepth, config.limits.maxQueryComplexity);
     this.maxSubscriptionsPerConnection = config.limits.maxSubscriptionsPerConnection;
   }
