@@ -108,15 +108,13 @@ export class CapturePipeline implements AsyncIterable<TrafficRecord[]> {
     return () => {
       const packet = decoder.packet;
       const record = packetRecord(packet);
+      // As on flows: what the question name looks like is what gives a DNS tunnel away.
+      const dns = packet.dns.nameLength >= 0 ? { dns_qname_len: packet.dns.nameLength, dns_qname_entropy: packet.dns.entropy } : undefined;
       if (features) {
         features.update(packet.timestampMs, packet.srcIp, packet.dstIp, packet.srcPort, packet.dstPort, packet.ipLength);
-        record.attributes = features.attributes();
-      }
-      if (packet.dns.nameLength >= 0) {
-        // As on flows: what the question name looks like is what gives a DNS tunnel away.
-        const attributes = record.attributes ?? (record.attributes = {});
-        attributes.dns_qname_len = packet.dns.nameLength;
-        attributes.dns_qname_entropy = packet.dns.entropy;
+        record.attributes = features.attributes(dns);
+      } else if (dns) {
+        record.attributes = dns;
       }
       this.push(record);
     };

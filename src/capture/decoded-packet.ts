@@ -34,13 +34,19 @@ export class DecodedPacket {
   tcpWindow = 0;
   /** Transport payload bytes as the headers declare them (UDP length for UDP, like Zeek). */
   payloadLength = 0;
+  /**
+   * Where the transport payload's captured bytes lie in `linkData` (-1: none
+   * captured): application parsers read the first bytes of a flow from here.
+   */
+  payloadAt = -1;
+  payloadEnd = -1;
   /** A non-first IP fragment: no transport header. */
   fragment = false;
   icmpType = -1;
   icmpCode = -1;
   arpOperation = 0;
   /** DNS over UDP port 53: the first question's name length (-1: not DNS or unreadable) and character entropy. */
-  readonly dns: DnsQuestion = { nameLength: -1, entropy: 0 };
+  readonly dns: DnsQuestion = { nameLength: -1, entropy: 0, type: 0 };
 
   constructor(private readonly addresses: AddressFormatter) {}
 
@@ -65,6 +71,7 @@ export class DecodedPacket {
     this.dstPort = -1;
     this.tcpFlags = 0;
     this.payloadLength = 0;
+    this.payloadAt = -1;
     this.fragment = false;
     this.icmpType = -1;
     this.icmpCode = -1;

@@ -10,6 +10,8 @@ export interface DnsQuestion {
   nameLength: number;
   /** Shannon entropy of the name's characters (dots excluded), bits per character. */
   entropy: number;
+  /** QTYPE (1 = A, 16 = TXT, ...); 0 when the message ends before it. */
+  type: number;
 }
 
 const HEADER = 12;
@@ -54,6 +56,7 @@ export function readDnsQuestion(buf: Uint8Array, offset: number, end: number, ou
   }
   out.nameLength = labels === 0 ? 0 : chars + labels - 1;
   out.entropy = entropy(chars, distinct);
+  out.type = pos + 2 < end ? (buf[pos + 1] << 8) | buf[pos + 2] : 0;
   return true;
 }
 

@@ -1,12 +1,14 @@
 import { ADDRESS_MULTICAST, classifyAddress } from '../features/address.features';
+import { AttributeLayout } from '../records/attribute-row';
 import { TrafficRecord } from '../records/traffic-record';
 import { DecayWindows } from './damped-stats';
+import { applicationRedFlags } from './app/app-meta';
 import { DistinctCounter } from './distinct-counter';
 import { PairKeyStore, SingleKeyStore } from './key-stores';
 import { LruNode } from './lru-list';
 import { RecencyEntry, RecencyMap } from './recency-map';
 import {
-  compileAttributeBuilder, DEFAULT_WINDOWED_OPTIONS, validateHalfLives, WindowedFeatureOptions, windowSuffix,
+  DEFAULT_WINDOWED_OPTIONS, validateHalfLives, WindowedFeatureOptions, windowSuffix,
 } from './windowed.features';
 
 /**
@@ -39,16 +41,27 @@ export interface FlowFeatureStats {
  * reached on a destination, fail_share = share of flows that failed (below).
  */
 const HOST_METRICS = ['rate', 'size_mean', 'size_std', 'gap_mean', 'gap_std', 'fanout_ports', 'fanout_hosts', 'fail_share'] as const;
+/**
+ * host_app_flags_<window>: decayed count of application red flags in a
+ * source's flows (failed logins, injection signs in URIs: see
+ * applicationRedFlags); one is a typo, a run is password guessing or an
+ * injection being tried. Only flows that carry those application columns get
+ * it: Zeek conn.logs and payload-less flows have nothing to count, and a
+ * column that is always 0 would not be neutral to detectors that split at
+ * random (half-space trees, isolation forest).
+ */
+const APP_FLAGS = 'host_app_flags';
 const DST_METRICS = ['rate', 'fanin_hosts', 'ports', 'fail_share'] as const;
 const PAIR_METRICS = ['rate', 'size_mean', 'size_std'] as const;
 const STATE_METRICS = ['fail_rate'] as const;
 
-/** Slots per window of a source host: size triple, gap triple, failed weight, two distinct-count sums. */
-const HOST_STRIDE = 9;
+/** Slots per window of a source host: size triple, gap triple, failed weight, two distinct-count sums, red flags. */
+const HOST_STRIDE = 10;
 const HOST_GAP = 3;
 const HOST_FAIL = 6;
 const HOST_PORTS = 7;
 const HOST_HOSTS = 8;
+const HOST_FLAGS = 9;
 /** Slots per window of a destination host: weight, failed weight, two distinct-count sums. */
 const DST_STRIDE = 4;
 const DST_FAIL = 1;
@@ -155,7 +168,10 @@ export class FlowFeatures {
   private readonly destinations: RecencyMap<CountingEntry>;
   private readonly pairs: RecencyMap<Entry>;
   private readonly states: RecencyMap<Entry>;
-  private readonly buildAttributes: (values: Float64Array) => Record<string, number>;
+  private readonly layout: AttributeLayout;
+  private readonly appFlagNames: readonly string[];
+  /** The source's red-flag counts per window as of the flow being annotated. */
+  private readonly appFlags: Float64Array;
 
   constructor(options: Partial<WindowedFeatureOptions> = {}) {
     const o = { ...DEFAULT_FLOW_FEATURE_OPTIONS, ...options };
@@ -165,8 +181,11 @@ export class FlowFeatures {
     const stateWindows = new DecayWindows(stateHalfLives(o.halfLivesMs));
     this.stateWindows = stateWindows;
     this.names = flowFeatureNames(o.halfLivesMs);
-    this.values = new Float64Array(this.names.length);
-    this.buildAttributes = compileAttributeBuilder(this.names);
+    // The names, then the packet rate.
+    this.values = new Float64Array(this.names.length + 1);
+    this.layout = new AttributeLayout(this.names, ['flow_pkt_rate']);
+    this.appFlagNames = o.halfLivesMs.map((h) => `${APP_FLAGS}_${windowSuffix(h)}`);
+    this.appFlags = new Float64Array(o.halfLivesMs.length);
     const reset = (entry: Entry): void => entry.reset();
     this.hosts = new RecencyMap(o.maxHosts, new SingleKeyStore(), () => new CountingEntry(windows, HOST_STRIDE, o.maxDistinctPerHost), reset);
     this.destinations = new RecencyMap(o.maxHosts, new SingleKeyStore(), () => new CountingEntry(windows, DST_STRIDE, o.maxDistinctPerHost), reset);
@@ -195,7 +214,8 @@ export class FlowFeatures {
     const size = flowSize(record);
     const failed = failedFlow(record) ? 1 : 0;
     const count = this.windows.count;
-    this.updateHost(this.hosts.use(src, '', 0), now, dst, dstPort, size, failed);
+    const redFlags = applicationRedFlags(record.attributes);
+    this.updateHost(this.hosts.use(src, '', 0), now, dst, dstPort, size, failed, Math.max(0, redFlags));
     this.updateDestination(this.destinations.use(dst, '', 0), now, src, dstPort, failed, HOST_METRICS.length * count);
     this.updatePair(this.pairs.use(src, dst, 0), now, size, (HOST_METRICS.length + DST_METRICS.length) * count);
     const stateAt = (HOST_METRICS.length + DST_METRICS.length + PAIR_METRICS.length) * count;
@@ -203,16 +223,17 @@ export class FlowFeatures {
     if (failed && record.protocol === 'TCP') this.updateState(this.states.use(record.protocol, record.connState ?? '', 0), now, stateAt);
     else this.values.fill(0, stateAt);
 
-    const attributes = this.buildAttributes(this.values);
-    const own = record.attributes;
-    record.attributes = own ? Object.assign(attributes, own) : attributes;
+    let own = record.attributes;
     const packets = (record.packetsOut ?? 0) + (record.packetsIn ?? 0);
     // n packets have n - 1 gaps. The added 100 ms keeps two packets a microsecond apart from
     // reading as a million per second: only a sustained burst (a scripted RPC sweep) gets a high rate.
-    if (packets >= 2) record.attributes.flow_pkt_rate = (packets - 1) / (durationS + PKT_RATE_SMOOTHING_S);
+    // NaN leaves it out (see AttributeLayout).
+    this.values[this.names.length] = packets >= 2 ? (packets - 1) / (durationS + PKT_RATE_SMOOTHING_S) : NaN;
+    if (redFlags >= 0) own = this.withAppFlags(own);
+    record.attributes = this.layout.attributes(this.values, own);
   }
 
-  private updateHost(host: CountingEntry, now: number, dst: string, dstPort: number, size: number, failed: number): void {
+  private updateHost(host: CountingEntry, now: number, dst: string, dstPort: number, size: number, failed: number, flags: number): void {
     const windows = this.windows;
     const slots = host.slots;
     const hadPrevious = host.lastTime > Number.NEGATIVE_INFINITY;
@@ -224,6 +245,7 @@ export class FlowFeatures {
       windows.observe(slots, at, size);
       if (hadPrevious) windows.observe(slots, at + HOST_GAP, gapSeconds);
       slots[at + HOST_FAIL] += failed;
+      slots[at + HOST_FLAGS] += flags;
     }
     if (dstPort >= 0) host.ports.observe(dstPort, now, host.lastTime, slots, HOST_PORTS, HOST_STRIDE);
     host.hosts.observe(dst, now, host.lastTime, slots, HOST_HOSTS, HOST_STRIDE);
@@ -241,7 +263,14 @@ export class FlowFeatures {
       v[5 * count + w] = slots[at + HOST_PORTS];
       v[6 * count + w] = slots[at + HOST_HOSTS];
       v[7 * count + w] = share(slots[at + HOST_FAIL], slots[at]);
+      this.appFlags[w] = slots[at + HOST_FLAGS];
     }
+  }
+
+  private withAppFlags(own: TrafficRecord['attributes']): Record<string, number | string> {
+    const out: Record<string, number | string> = { ...own };
+    for (let w = 0; w < this.appFlagNames.length; w++) out[this.appFlagNames[w]] = this.appFlags[w];
+    return out;
   }
 
   private updateDestination(entry: CountingEntry, now: number, src: string, dstPort: number, failed: number, outAt: number): void {

@@ -1,4 +1,5 @@
 import { TrafficRecord } from '../records/traffic-record';
+import { AppMeta } from './app/app-meta';
 import { DecodedPacket } from './decoded-packet';
 import { LruNode } from './lru-list';
 import { IpProtocol } from './protocols';
@@ -30,6 +31,8 @@ export class Flow implements LruNode {
   /** DNS flows: the longest question name and the highest name entropy seen; -1 before any DNS message. */
   dnsNameLength = -1;
   dnsEntropy = 0;
+  /** What the payload said about the application; made at the first packet with captured payload. */
+  app: AppMeta | undefined = undefined;
   /** TCP payload already reported by active-timeout records (sequence-based sizes are cumulative). */
   private reportedOut = 0;
   private reportedIn = 0;
@@ -83,6 +86,7 @@ export class Flow implements LruNode {
       if (packet.dns.nameLength > this.dnsNameLength) this.dnsNameLength = packet.dns.nameLength;
       if (packet.dns.entropy > this.dnsEntropy) this.dnsEntropy = packet.dns.entropy;
     }
+    if (packet.payloadAt >= 0) (this.app ??= new AppMeta()).observe(packet, isOrig, this.respPort, this.tcp !== undefined);
   }
 
   /** Starts a new accounting period after an active timeout; the TCP state carries over. */
@@ -94,6 +98,7 @@ export class Flow implements LruNode {
     this.flags = 0;
     this.dnsNameLength = -1;
     this.dnsEntropy = 0;
+    this.app?.restart();
     if (this.tcp) {
       this.tcp.history = '';
       this.reportedOut = this.tcp.bytes(true);
@@ -127,15 +132,18 @@ export class Flow implements LruNode {
     };
   }
 
-  /** Zeek's IP byte counts, and for DNS flows what their question names looked like. */
+  /** Zeek's IP byte counts, for DNS flows what their question names looked like, and what the payload said. */
   private attributes(): Record<string, number> {
-    if (this.dnsNameLength < 0) return { orig_ip_bytes: this.ipBytesOut, resp_ip_bytes: this.ipBytesIn };
-    return {
-      orig_ip_bytes: this.ipBytesOut,
-      resp_ip_bytes: this.ipBytesIn,
-      dns_qname_len: this.dnsNameLength,
-      dns_qname_entropy: this.dnsEntropy,
-    };
+    const attributes: Record<string, number> = this.dnsNameLength < 0
+      ? { orig_ip_bytes: this.ipBytesOut, resp_ip_bytes: this.ipBytesIn }
+      : {
+        orig_ip_bytes: this.ipBytesOut,
+        resp_ip_bytes: this.ipBytesIn,
+        dns_qname_len: this.dnsNameLength,
+        dns_qname_entropy: this.dnsEntropy,
+      };
+    this.app?.addTo(attributes);
+    return attributes;
   }
 
   /** UDP (like Zeek) and ARP (which Zeek does not log) are SF when answered, S0 when not. */

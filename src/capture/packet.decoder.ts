@@ -154,6 +154,7 @@ export class PacketDecoder {
     packet.tcpFlags = buf[offset + 13];
     packet.tcpWindow = u16be(buf, offset + 14);
     packet.payloadLength = ipPayloadLength - headerLength;
+    this.payload(offset + headerLength, end);
     return OK;
   }
 
@@ -166,11 +167,21 @@ export class PacketDecoder {
     packet.dstPort = u16be(buf, offset + 2);
     // The UDP length covers the whole datagram even when IP fragmented it; 0 is an IPv6 jumbogram.
     packet.payloadLength = (length === 0 ? ipPayloadLength : length) - UDP_HEADER;
+    this.payload(offset + UDP_HEADER, end);
     if (packet.srcPort === DNS_PORT || packet.dstPort === DNS_PORT) {
       // A name that does not parse is not a malformed packet: port 53 carries other things too.
       readDnsQuestion(buf, offset + UDP_HEADER, Math.min(end, offset + UDP_HEADER + packet.payloadLength), packet.dns);
     }
     return OK;
+  }
+
+  /** Marks the payload's captured bytes (none when the snap length cut them all). */
+  private payload(at: number, end: number): void {
+    const packet = this.packet;
+    const payloadEnd = Math.min(end, at + packet.payloadLength);
+    if (payloadEnd <= at) return;
+    packet.payloadAt = at;
+    packet.payloadEnd = payloadEnd;
   }
 
   private icmp(buf: Buffer, offset: number, end: number, ipPayloadLength: number): string {

@@ -75,7 +75,8 @@ export class DetectionService {
     }
     if (records.length === 0) return [];
     const scored = runtime.groups.map((group) => scoreGroup(group, records));
-    const predictions = records.map((record, i) => buildPrediction(record, i, scored));
+    const modelVersion = scored.flatMap((g) => g.group.models.map((m) => `${m.detector}@${m.version}`)).join('+');
+    const predictions = records.map((record, i) => buildPrediction(record, i, scored, modelVersion));
     await this.persist(runtime, records, predictions);
     this.deps.metrics?.observeBatch(runtime.ref, transport, predictions, (performance.now() - started) / 1000);
     return predictions;
@@ -110,7 +111,7 @@ function scoreGroup(group: EncoderGroup, records: readonly TrafficRecord[]): Gro
   return { group, X: X.data, cols: X.cols, raw: group.models.map((m) => m.instance.score(X)) };
 }
 
-function buildPrediction(record: TrafficRecord, i: number, scored: GroupScores[]): Prediction {
+function buildPrediction(record: TrafficRecord, i: number, scored: GroupScores[], modelVersion: string): Prediction {
   const detectors: DetectorScore[] = [];
   let best = 0;
   for (const g of scored) {
@@ -134,7 +135,7 @@ function buildPrediction(record: TrafficRecord, i: number, scored: GroupScores[]
     score: best,
     isAnomaly: detectors.some((d) => d.isAnomaly),
     detectors,
-    modelVersion: detectors.map((d) => `${d.name}@${d.modelVersion}`).join('+'),
+    modelVersion,
     record,
     explanation: () => (cached ??= explainRecord(record, i, scored)),
   };

@@ -10,6 +10,7 @@ import type {
   ServiceSideFeatureSpec,
 } from './feature-spec.types';
 import { readAddressClass } from './address.features';
+import { APP_ATTRIBUTE_LABELS, APP_ATTRIBUTE_PHRASES } from './app.describers';
 import { describePair } from './categorical-rarity.features';
 import { decodeSeenPorts, portClass, portSeen, readPort } from './port.features';
 import { surprise, unseenFrequency } from './rarity';
@@ -91,7 +92,7 @@ function describeNumeric(def: NumericFeatureSpec, record: TrafficRecord, z: numb
  * and for flows `dst_fanin_hosts_1s`, `host_fail_share_10s`, `state_fail_rate_100ms`.
  */
 const WINDOWED_NAME =
-  /^(host|pair|socket|dst|state)_(rate|size_mean|size_std|gap_mean|gap_std|fanout_ports|fanout_hosts|fanin_hosts|ports|fail_share|fail_rate)_(\d+)(ms|s|m)$/;
+  /^(host|pair|socket|dst|state)_(rate|size_mean|size_std|gap_mean|gap_std|fanout_ports|fanout_hosts|fanin_hosts|ports|fail_share|fail_rate|app_flags)_(\d+)(ms|s|m)$/;
 const SCOPES: Record<string, string> = {
   host: 'from this source',
   pair: 'from this source to this destination',
@@ -113,6 +114,7 @@ const METRIC_LABELS: Record<string, string> = {
   ports: 'ports reached',
   fail_share: 'failed share',
   fail_rate: 'failed TCP attempts',
+  app_flags: 'application red flags',
 };
 
 /** What a person calls a field: windowed features by what they measure, everything else as featureLabel() does. */
@@ -155,6 +157,8 @@ export function windowedPhrase(name: string, value: string): string | undefined 
       return `${value} of the connections in ${window} ${who} failed (unanswered or refused)`;
     case 'fail_rate':
       return `${value}/s failed TCP attempts in this state over ${window} ${who}`;
+    case 'app_flags':
+      return `${value} application red flags (failed logins, injection signs in URIs) in ${window} ${who}`;
     default:
       return `gap spread ${value} s (std) over ${window} ${who}`;
   }
@@ -164,6 +168,7 @@ const FLOW_ATTRIBUTE_LABELS: Record<string, string> = {
   flow_pkt_rate: 'packet rate (per flow)',
   dns_qname_len: 'DNS query name length',
   dns_qname_entropy: 'DNS query name entropy',
+  ...APP_ATTRIBUTE_LABELS,
 };
 
 /** Per-flow attributes of the capture layer, by what they measure. */
@@ -171,6 +176,7 @@ const FLOW_ATTRIBUTE_PHRASES: Record<string, (value: string) => string> = {
   flow_pkt_rate: (v) => `packet rate ${v}/s within this flow`,
   dns_qname_len: (v) => `DNS query name of ${v} characters`,
   dns_qname_entropy: (v) => `DNS query name entropy ${v} bits per character`,
+  ...APP_ATTRIBUTE_PHRASES,
 };
 
 /** A capture attribute in words, windowed or per flow; undefined for any other attribute. */

@@ -1,4 +1,5 @@
 import type { Matrix } from '../detectors/matrix';
+import { attributeRowOf, type AttributeLayout, type AttributeRow } from '../records/attribute-row';
 import type { RecordColumns } from '../records/record-columns';
 import type { TrafficRecord } from '../records/traffic-record';
 import { AddressWriter } from './address.features';
@@ -9,6 +10,10 @@ import { featureLayout } from './feature.layout';
 import { NumericWriter } from './numeric.scaler';
 import { PortWriter } from './port.features';
 import { ServiceSideWriter, specServicePorts } from './service-side.features';
+
+/** rowIndex entries that are not an index: the attribute is among the record's own; the writer reads a field. */
+const ROW_OWN = -1;
+const ROW_FIELD = -2;
 
 /**
  * Turns records into detector rows under a fitted spec. All lookups (category
@@ -33,6 +38,11 @@ export class FeatureEncoder {
   private readonly fieldCategorical: (CategoricalWriter | RarityWriter)[] = [];
   /** Whether some feature reads a top-level field (address, port, size...). */
   private readonly readsFields: boolean;
+  /** Per numeric writer, the attribute it reads (undefined: a field or derived value). */
+  private readonly numericNames: (string | undefined)[] = [];
+  /** Per numeric writer, where it reads in rows of `rowLayout` (an index, ROW_OWN or ROW_FIELD). */
+  private rowLayout: AttributeLayout | undefined;
+  private rowIndex = new Int32Array(0);
 
   constructor(readonly spec: FeatureSpec) {
     const layout = featureLayout(spec);
@@ -45,6 +55,7 @@ export class FeatureEncoder {
           const writer = new NumericWriter(def, at);
           if (def.source.from === 'attribute') this.numericAttributes.push({ name: def.source.name, writer });
           else this.fieldNumeric.push(writer);
+          this.numericNames.push(def.source.from === 'attribute' ? def.source.name : undefined);
           return void this.numeric.push(writer);
         }
         case 'categorical': {
@@ -106,7 +117,26 @@ export class FeatureEncoder {
     for (let j = 0; j < sides.length; j++) sides[j].write(r, out, base);
     for (let j = 0; j < categorical.length; j++) categorical[j].write(r, out, base);
     for (let j = 0; j < pairs.length; j++) pairs[j].write(r, out, base);
-    for (let j = 0; j < numeric.length; j++) numeric[j].write(r, out, base);
+    const row = attributeRowOf(r.attributes);
+    if (row === undefined) for (let j = 0; j < numeric.length; j++) numeric[j].write(r, out, base);
+    else this.writeNumericRow(r, row, out, base);
+  }
+
+  /** The numeric features of a record whose attributes are still a row (capture features): attributes by index, not by name. */
+  private writeNumericRow(r: TrafficRecord, row: AttributeRow, out: Float64Array, base: number): void {
+    if (row.layout !== this.rowLayout) {
+      const index = row.layout.index;
+      this.rowIndex = Int32Array.from(this.numericNames, (name) => (name === undefined ? ROW_FIELD : (index.get(name) ?? ROW_OWN)));
+      this.rowLayout = row.layout;
+    }
+    const { numeric, numericNames, rowIndex } = this;
+    const { values, at: from, own } = row;
+    for (let j = 0; j < numeric.length; j++) {
+      const at = rowIndex[j];
+      if (at >= 0) numeric[j].writeValue(values[from + at], out, base);
+      else if (at === ROW_OWN) numeric[j].writeValue(own === undefined ? undefined : own[numericNames[j] as string], out, base);
+      else numeric[j].write(r, out, base);
+    }
   }
 
   /** writeRow for the features that read top-level fields. */

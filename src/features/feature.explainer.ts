@@ -3,7 +3,7 @@ import { ErrorCode } from '../errors/error-codes';
 import type { TrafficRecord } from '../records/traffic-record';
 import type { FeatureSpec } from './feature-spec.types';
 import { describeField, fieldLabel } from './feature.describers';
-import { featureLayout } from './feature.layout';
+import { featureLayout, type FeatureLayout } from './feature.layout';
 
 export interface FeatureExplanation {
   /** Human name of the raw field ("destination port") or the attribute column name. */
@@ -41,16 +41,34 @@ export function explain(
   contributions?: Float64Array,
   top = 3,
 ): FeatureExplanation[] {
-  const { names, offsets } = featureLayout(spec);
+  const { names, offsets } = layoutOf(spec);
   checkLength('row', row.length, names.length);
-  if (contributions !== undefined) checkLength('contributions', contributions.length, names.length);
-  const ranked = spec.features.map((def, i) => {
+  const describe = (i: number): FeatureExplanation => {
+    const def = spec.features[i];
     const d = describeField(def, record, row[offsets[i]], spec);
     const weight = contributions === undefined ? d.deviation : sum(contributions, offsets[i], offsets[i + 1]);
     return { feature: fieldLabel(def), value: d.value, typical: d.typical, weight, message: d.message };
-  });
-  // Stable sort: equal weights keep spec order, so the output is deterministic.
-  return asShares(ranked.sort((a, b) => b.weight - a.weight).slice(0, Math.max(0, top)));
+  };
+  const count = Math.max(0, top);
+  // Stable sorts: equal weights keep spec order, so the output is deterministic.
+  if (contributions === undefined) return asShares(spec.features.map((_, i) => describe(i)).sort((a, b) => b.weight - a.weight).slice(0, count));
+  checkLength('contributions', contributions.length, names.length);
+  // The weights need no description: only the fields listed are described (every anomaly is explained).
+  const weights = spec.features.map((_, i) => sum(contributions, offsets[i], offsets[i + 1]));
+  const order = weights.map((_, i) => i).sort((a, b) => weights[b] - weights[a]);
+  return asShares(order.slice(0, count).map(describe));
+}
+
+/** Layouts by spec: a spec is fixed once fitted, and naming every column per explanation cost more than the rest of it. */
+const layouts = new WeakMap<FeatureSpec, FeatureLayout>();
+
+function layoutOf(spec: FeatureSpec): FeatureLayout {
+  let layout = layouts.get(spec);
+  if (layout === undefined) {
+    layout = featureLayout(spec);
+    layouts.set(spec, layout);
+  }
+  return layout;
 }
 
 /** Raw deviations (robust z, surprise) and contributions have no common unit; shares of the listed total do. */

@@ -146,6 +146,11 @@ export class NumericWriter {
     this.put(this.read(r), out, base);
   }
 
+  /** An attribute's value as a record holds it (anything: only finite numbers count), read elsewhere. */
+  writeValue(v: unknown, out: Float64Array, base: number): void {
+    this.put(typeof v === 'number' && v - v === 0 ? v : NaN, out, base);
+  }
+
   /** Row i of a column batch's values goes to out[i * stride ..]; null = the batch lacks the column. */
   writeColumn(numbers: Float64Array | null, rows: number, out: Float64Array, stride: number): void {
     for (let i = 0; i < rows; i++) {

@@ -1,3 +1,4 @@
+import { attributeRowOf, type AttributeLayout, type AttributeRow } from './attribute-row';
 import type { TrafficRecord } from './traffic-record';
 
 /**
@@ -171,6 +172,7 @@ export class RecordColumns {
     let fieldCols: number[] = [];
     let attrKeys: string[] = [];
     let attrCols: number[] = [];
+    const rows = new RowColumns();
     for (const r of records) {
       const keys = Object.keys(r);
       if (!sameKeys(keys, fieldKeys)) {
@@ -180,7 +182,9 @@ export class RecordColumns {
       for (let j = 0; j < fieldKeys.length; j++) {
         if (fieldCols[j] >= 0) out.setValue(fieldCols[j], (r as Record<string, unknown>)[fieldKeys[j]], fieldKeys[j]);
       }
-      const attrs = r.attributes;
+      const row = attributeRowOf(r.attributes);
+      if (row !== undefined) rows.write(row, out);
+      const attrs = row === undefined ? r.attributes : row.own;
       if (attrs !== undefined) {
         const names = Object.keys(attrs);
         if (!sameKeys(names, attrKeys)) {
@@ -189,6 +193,7 @@ export class RecordColumns {
         }
         for (let j = 0; j < attrKeys.length; j++) out.setValue(attrCols[j], attrs[attrKeys[j]], attrKeys[j]);
       }
+      if (row !== undefined) rows.writeLast(row, out);
       out.endRow();
     }
     return out;
@@ -322,6 +327,40 @@ export class RecordColumns {
         c.codes = k;
       }
     }
+  }
+}
+
+/**
+ * Writes attributes that are still a row (see attribute-row.ts) without
+ * building them: the layout's values, in the columns their names would
+ * get, made in the same order as for the built object (named values, own
+ * attributes, then the `last` ones when set).
+ */
+class RowColumns {
+  private layout: AttributeLayout | undefined;
+  private cols = new Int32Array(0);
+
+  write(row: AttributeRow, out: RecordColumns): void {
+    const { layout, values, at } = row;
+    if (layout !== this.layout) {
+      this.layout = layout;
+      this.cols = new Int32Array(layout.names.length).fill(-1);
+    }
+    for (let j = 0; j < layout.fixed; j++) this.set(j, values[at + j], out);
+  }
+
+  writeLast(row: AttributeRow, out: RecordColumns): void {
+    const { layout, values, at } = row;
+    for (let j = layout.fixed; j < layout.names.length; j++) {
+      const v = values[at + j];
+      if (v === v) this.set(j, v, out);
+    }
+  }
+
+  /** The column is made even for NaN, as a built object has the name (a missing number stays unset). */
+  private set(j: number, v: number, out: RecordColumns): void {
+    if (this.cols[j] < 0) this.cols[j] = out.attribute((this.layout as AttributeLayout).names[j]);
+    if (v === v) out.setNumber(this.cols[j], v);
   }
 }
 

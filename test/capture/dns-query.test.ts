@@ -14,7 +14,7 @@ function dnsMessage(name: string, o: { response?: boolean; questions?: number; l
 }
 
 function question(message: Buffer): DnsQuestion | undefined {
-  const out = { nameLength: -1, entropy: 0 };
+  const out = { nameLength: -1, entropy: 0, type: 0 };
   return readDnsQuestion(message, 0, message.length, out) ? out : undefined;
 }
 
@@ -23,12 +23,19 @@ const resolver: Endpoint = { ip: '192.168.1.1', port: 53, mac: '02:00:00:00:00:0
 
 describe('DNS question names', () => {
   it('measures the name as dig prints it, and how random its characters are', () => {
-    expect(question(dnsMessage('www.example.com'))).toEqual({ nameLength: 15, entropy: expect.closeTo(3.027, 3) });
-    expect(question(dnsMessage('aaaa'))).toEqual({ nameLength: 4, entropy: 0 });
-    expect(question(dnsMessage(''))).toEqual({ nameLength: 0, entropy: 0 });
+    expect(question(dnsMessage('www.example.com'))).toEqual({ nameLength: 15, entropy: expect.closeTo(3.027, 3), type: 1 });
+    expect(question(dnsMessage('aaaa'))).toEqual({ nameLength: 4, entropy: 0, type: 1 });
+    expect(question(dnsMessage(''))).toEqual({ nameLength: 0, entropy: 0, type: 1 });
     const tunnel = question(dnsMessage('laegpumiplhhpz12ynd1efljwlkjcgwy0q7rt3xvb5sd.pirate.sea'))!;
     expect(tunnel.nameLength).toBe('laegpumiplhhpz12ynd1efljwlkjcgwy0q7rt3xvb5sd.pirate.sea'.length);
     expect(tunnel.entropy).toBeGreaterThan(4.5);
+  });
+
+  it('reads the query type after the name, 0 when the message ends before it', () => {
+    const txt = dnsMessage('l.1.ns.example.pl');
+    txt.writeUInt16BE(16, txt.length - 4);
+    expect(question(txt)?.type).toBe(16);
+    expect(question(dnsMessage('example.com').subarray(0, 12 + 13 + 1))).toEqual({ nameLength: 11, entropy: expect.any(Number), type: 0 });
   });
 
   it('ignores letter case, as DNS does', () => {
@@ -41,7 +48,7 @@ describe('DNS question names', () => {
     expect(question(dnsMessage('', { labels: Buffer.from([3, 0x61, 0x62, 0x63, 0xc0, 0x0c]) }))).toBeUndefined();
     expect(question(Buffer.alloc(5))).toBeUndefined();
     // A failed read leaves no counts behind for the next one.
-    expect(question(dnsMessage('aaaa'))).toEqual({ nameLength: 4, entropy: 0 });
+    expect(question(dnsMessage('aaaa'))).toEqual({ nameLength: 4, entropy: 0, type: 1 });
   });
 
   it('gives a DNS flow the longest name and highest entropy of its messages; other flows get none', () => {

@@ -93,6 +93,22 @@ describe('flow features', () => {
     expect(last(features, [flow(2, '10.0.2.17', '10.0.2.18', 80, { packetsOut: 1, packetsIn: 0 })])).not.toHaveProperty('flow_pkt_rate');
   });
 
+  it('counts a source\'s failed logins and URI injection signs over its windows, only on flows that carry such columns', () => {
+    const features = new FlowFeatures();
+    const kdc = '172.16.66.36';
+    const spray = Array.from({ length: 8 }, (_, i) => flow(i * 10, '172.16.66.1', kdc, 88, { protocol: 'UDP', attributes: { orig_ip_bytes: 180, resp_ip_bytes: 130, auth_failures: 1 } }));
+    const sprayed = last(features, spray);
+    expect(sprayed.host_app_flags_1m).toBeCloseTo(8, 1);
+    expect(sprayed.host_app_flags_100ms).toBeGreaterThan(4);
+    expect(sprayed.host_app_flags_100ms).toBeLessThan(8);
+    const injection = last(features, [flow(100, '172.16.0.1', '192.168.10.50', 80, { attributes: { orig_ip_bytes: 600, resp_ip_bytes: 2000, http_uri_injection: 3 } })]);
+    expect(injection.host_app_flags_1s).toBe(3);
+    expect(last(features, [flow(200, '192.168.1.5', kdc, 88, { attributes: { orig_ip_bytes: 180, resp_ip_bytes: 130, auth_failures: 0 } })]).host_app_flags_1m).toBe(0);
+    // A Zeek record or a flow without payload has nothing to count: no column, rather than a constant 0.
+    expect(last(features, [flow(300, '172.16.66.1', kdc, 445)])).not.toHaveProperty('host_app_flags_1m');
+    expect(new FlowFeatures().names).not.toContain('host_app_flags_1m');
+  });
+
   it('observes a flow at its end and keeps its own attributes', () => {
     const record = flow(1000, 'a', 'b', 2, { duration: 2, attributes: { orig_ip_bytes: 100, resp_ip_bytes: 50, dns_qname_len: 12 } });
     const attributes = last(new FlowFeatures(), [record]);

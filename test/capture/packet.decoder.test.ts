@@ -50,6 +50,18 @@ describe('packet decoder', () => {
     },
   );
 
+  it('marks where the captured payload lies, without Ethernet padding or bytes the snap length cut', () => {
+    const request = Buffer.from('GET / HTTP/1.1\r\n\r\n');
+    const frame = tcpFrame(client, server, { flags: 'PA', payload: request });
+    const { decoder } = decode(Buffer.concat([frame, Buffer.alloc(6)]));
+    const { payloadAt, payloadEnd, linkData } = decoder.packet;
+    expect(linkData.subarray(payloadAt, payloadEnd).toString()).toBe(request.toString());
+    expect(decode(frame.subarray(0, frame.length - 5), LinkType.ETHERNET, frame.length).decoder.packet.payloadEnd).toBe(frame.length - 5);
+    expect(decode(tcpFrame(client, server, { flags: 'A' })).decoder.packet.payloadAt).toBe(-1);
+    const dns = decode(udpFrame(client, { ...server, port: 53 }, 12)).decoder.packet;
+    expect(dns.payloadEnd - dns.payloadAt).toBe(12);
+  });
+
   it('peels 802.1Q and QinQ tags', () => {
     const single = decode(ethernet({ vlans: [42], etherType: ETHERTYPE_IPV4, payload: ipPacket }));
     const double = decode(ethernet({ vlans: [100, 42], vlanTpids: [0x88a8, 0x8100], etherType: ETHERTYPE_IPV4, payload: ipPacket }));

@@ -17,12 +17,19 @@ describe('windowed feature explanations', () => {
     expect(windowedPhrase('host_fail_share_1m', '0.97')).toBe('0.97 of the connections in 1 min from this source failed (unanswered or refused)');
     expect(windowedPhrase('state_fail_rate_100ms', '6000')).toBe('6000/s failed TCP attempts in this state over 100 ms across the link');
     expect(capturePhrase('flow_pkt_rate', '3120')).toBe('packet rate 3120/s within this flow');
+    expect(windowedPhrase('host_app_flags_10s', '9')).toBe('9 application red flags (failed logins, injection signs in URIs) in 10 s from this source');
+    expect(capturePhrase('auth_failures', '2')).toBe('2 failed logins reported by the server in this flow');
+    expect(capturePhrase('http_host_ip', '1')).toBe('HTTP request to a bare IP address (Host header)');
+    expect(capturePhrase('tls_sni_len', '0')).toBe('TLS ClientHello naming no server (no SNI)');
+    expect(capturePhrase('dns_qtype_unusual', '1')).toBe('DNS query for an unusual record type (TXT, NULL, ANY, ...)');
     expect(capturePhrase('dns_qname_len', '201')).toBe('DNS query name of 201 characters');
     expect(capturePhrase('orig_ip_bytes', '3')).toBeUndefined();
     const def = (name: string) => ({ source: { from: 'attribute', name } }) as Parameters<typeof fieldLabel>[0];
     expect(fieldLabel(def('dst_fanin_hosts_1s'))).toBe('source fan-in (1 s, per destination)');
     expect(fieldLabel(def('state_fail_rate_100ms'))).toBe('failed TCP attempts (100 ms, link-wide)');
     expect(fieldLabel(def('dns_qname_len'))).toBe('DNS query name length');
+    expect(fieldLabel(def('host_app_flags_1m'))).toBe('application red flags (1 min, per source)');
+    expect(fieldLabel(def('http_uri_injection'))).toBe('injection signs in the HTTP request URI');
     expect(fieldLabel(def('orig_ip_bytes'))).toBe('orig_ip_bytes');
   });
 
