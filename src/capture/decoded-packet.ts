@@ -20,6 +20,17 @@ export class DecodedPacket {
   etherType = 0;
   srcIp = '';
   dstIp = '';
+  /**
+   * IPv4 (and ARP) addresses as 32-bit integers, with the strings the decoder
+   * formatted from them (undefined for other packets). The integers stand for
+   * the addresses only while `srcIp`/`dstIp` are still those strings: a caller
+   * that rewrites the addresses (the evaluation's address remapping) is then
+   * keyed by its strings, as before.
+   */
+  srcIpv4 = 0;
+  dstIpv4 = 0;
+  srcIpv4Text: string | undefined = undefined;
+  dstIpv4Text: string | undefined = undefined;
   /** IP protocol number, or IpProtocol.ARP. */
   protocol = 0;
   protocolName = '';
@@ -67,6 +78,8 @@ export class DecodedPacket {
     this.vlanId = -1;
     this.etherType = 0;
     this.protocol = 0;
+    this.srcIpv4Text = undefined;
+    this.dstIpv4Text = undefined;
     this.srcPort = -1;
     this.dstPort = -1;
     this.tcpFlags = 0;

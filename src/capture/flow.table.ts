@@ -6,6 +6,7 @@ import { Flow } from './flow';
 import { LruList } from './lru-list';
 import { IpProtocol } from './protocols';
 import { TcpFlag } from './tcp-flags';
+import { Ipv4FlowIndex } from './ipv4-flow-index';
 import { portPair, TripleKeyStore } from './key-stores';
 
 // Used per packet: copied out of the imported object once (see bytes.ts).
@@ -73,7 +74,9 @@ const ICMPV6_COUNTERPART: Readonly<Record<number, number>> = {
  */
 export class FlowTable {
   readonly stats: FlowTableStats = { flows: 0, evicted: 0, activeTimeouts: 0, untracked: 0 };
-  /** Flows by IP protocol number, then by their canonical (address, address, ports) key. */
+  /** IPv4 and ARP flows, by integer key: the common case, and the cheapest to look up. */
+  private readonly ipv4Flows = new Ipv4FlowIndex<Flow>();
+  /** Other flows by IP protocol number, then by their canonical (address, address, ports) key. */
   private readonly flows: (TripleKeyStore<Flow> | undefined)[] = [];
   private readonly order = new LruList<Flow>();
   private count = 0;
@@ -116,13 +119,18 @@ export class FlowTable {
 
   /** The packet's flow: the open one, or a new one if there is none or it is over. */
   private flowFor(packet: DecodedPacket, srcPort: number, dstPort: number, now: number): Flow {
-    // Both directions share one key: the endpoints are put in a fixed order.
-    const forward = packet.srcIp < packet.dstIp || (packet.srcIp === packet.dstIp && srcPort <= dstPort);
+    // Both directions share one key: the endpoints are put in a fixed order (any fixed order will do).
+    const ipv4 = packet.srcIp === packet.srcIpv4Text && packet.dstIp === packet.dstIpv4Text;
+    const forward = ipv4
+      ? packet.srcIpv4 < packet.dstIpv4 || (packet.srcIpv4 === packet.dstIpv4 && srcPort <= dstPort)
+      : packet.srcIp < packet.dstIp || (packet.srcIp === packet.dstIp && srcPort <= dstPort);
     const a = forward ? packet.srcIp : packet.dstIp;
     const b = forward ? packet.dstIp : packet.srcIp;
     const ports = forward ? portPair(srcPort, dstPort) : portPair(dstPort, srcPort);
-    const table = this.flows[packet.protocol] ?? (this.flows[packet.protocol] = new TripleKeyStore());
-    const flow = table.get(a, b, ports);
+    const ipv4A = forward ? packet.srcIpv4 : packet.dstIpv4;
+    const ipv4B = forward ? packet.dstIpv4 : packet.srcIpv4;
+    const table = ipv4 ? undefined : (this.flows[packet.protocol] ?? (this.flows[packet.protocol] = new TripleKeyStore()));
+    const flow = table === undefined ? this.ipv4Flows.get(packet.protocol, ipv4A, ipv4B, ports) : table.get(a, b, ports);
     if (flow && now <= this.deadline(flow) && !isReuse(flow, packet)) {
       if (now - flow.start >= this.options.activeTimeoutMs) this.restart(flow, now);
       return flow;
@@ -131,7 +139,13 @@ export class FlowTable {
     if (flow && now > this.deadline(flow)) this.expire(now);
     else if (flow) this.finish(flow);
     const opened = this.open(new Flow(table, a, b, ports, packet, srcPort, dstPort));
-    table.set(a, b, ports, opened);
+    if (table === undefined) {
+      opened.ipv4A = ipv4A;
+      opened.ipv4B = ipv4B;
+      this.ipv4Flows.set(opened);
+    } else {
+      table.set(a, b, ports, opened);
+    }
     return opened;
   }
 
@@ -165,6 +179,7 @@ export class FlowTable {
     for (let flow = this.order.oldest; flow; flow = this.order.newerThan(flow)) open.push(flow);
     for (const flow of this.byDeadline(open)) this.emit(flow);
     this.flows.length = 0;
+    this.ipv4Flows.clear();
     this.order.clear();
     this.count = 0;
     this.earliestDue = Number.POSITIVE_INFINITY;
@@ -211,7 +226,8 @@ export class FlowTable {
   }
 
   private finish(flow: Flow): void {
-    flow.table.delete(flow.keyA, flow.keyB, flow.keyC);
+    if (flow.table === undefined) this.ipv4Flows.delete(flow);
+    else flow.table.delete(flow.keyA, flow.keyB, flow.keyC);
     this.order.remove(flow);
     this.count--;
     this.emit(flow);

@@ -44,12 +44,16 @@ export class Flow implements LruNode {
   readonly origMac: string | undefined;
   readonly respMac: string | undefined;
 
+  /** The canonical IPv4 key when the flow table filed the flow by integers (see Ipv4FlowIndex). */
+  ipv4A = 0;
+  ipv4B = 0;
+
   /**
    * Opened by its first packet, whose sender becomes the originator. `table`
-   * and the key say where the flow table filed it.
+   * and the key say where the flow table filed it; no table: in its IPv4 index.
    */
   constructor(
-    readonly table: TripleKeyStore<Flow>,
+    readonly table: TripleKeyStore<Flow> | undefined,
     readonly keyA: string,
     readonly keyB: string,
     readonly keyC: number,

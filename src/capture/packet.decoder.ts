@@ -7,7 +7,7 @@ import { decodeLinkLayer, EtherType, LINK_UNKNOWN } from './link-layer';
 import { IpProtocol, protocolName } from './protocols';
 
 // Used per packet: copied out of the imported object once (see bytes.ts).
-const { u16be, u32be } = Bytes;
+const { u16be, u32be, i32be } = Bytes;
 const { TCP, UDP, ICMP, ICMPV6, ARP } = IpProtocol;
 const { IPV4, IPV6 } = EtherType;
 const ETHERTYPE_ARP = EtherType.ARP;
@@ -84,11 +84,19 @@ export class PacketDecoder {
     if (totalLength > this.wireBytes) return 'ipv4_length_exceeds_frame';
     const packet = this.packet;
     packet.protocol = buf[offset + 9];
-    packet.srcIp = this.addresses.ipv4At(buf, offset + 12);
-    packet.dstIp = this.addresses.ipv4At(buf, offset + 16);
+    this.ipv4Addresses(buf, offset + 12, offset + 16);
     packet.ipLength = totalLength;
     packet.fragment = (u16be(buf, offset + 6) & 0x1fff) !== 0;
     return this.transport(buf, offset + headerLength, end, totalLength - headerLength);
+  }
+
+  /** Sets both addresses, as text and as the integers the flow table keys on. */
+  private ipv4Addresses(buf: Buffer, srcAt: number, dstAt: number): void {
+    const packet = this.packet;
+    packet.srcIp = packet.srcIpv4Text = this.addresses.ipv4At(buf, srcAt);
+    packet.dstIp = packet.dstIpv4Text = this.addresses.ipv4At(buf, dstAt);
+    packet.srcIpv4 = i32be(buf, srcAt);
+    packet.dstIpv4 = i32be(buf, dstAt);
   }
 
   private ipv6(buf: Buffer, offset: number, end: number): string {
@@ -203,8 +211,7 @@ export class PacketDecoder {
     packet.protocol = ARP;
     packet.protocolName = protocolName(ARP);
     packet.arpOperation = u16be(buf, offset + 6);
-    packet.srcIp = this.addresses.ipv4At(buf, offset + 8 + hardwareLength);
-    packet.dstIp = this.addresses.ipv4At(buf, offset + 8 + 2 * hardwareLength + 4);
+    this.ipv4Addresses(buf, offset + 8 + hardwareLength, offset + 8 + 2 * hardwareLength + 4);
     packet.ipLength = packet.frameLength;
     return OK;
   }

@@ -58,8 +58,12 @@ export async function scoreRecords(detection: DetectionService, opts: ScoreOptio
     const lines: string[] = [];
     for (const p of predictions) {
       const line = scoreLine(p, opts.explainAll ?? false);
-      if (ordered) await ordered.add(p.record.timestamp ?? 0, line);
-      else lines.push(line);
+      if (ordered) {
+        const spilling = ordered.add(p.record.timestamp ?? 0, line);
+        if (spilling) await spilling;
+      } else {
+        lines.push(line);
+      }
       if (!p.isAnomaly) continue;
       anomalies++;
       sources.add(p.record.srcIp);

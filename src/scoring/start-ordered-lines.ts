@@ -1,8 +1,7 @@
-import { createReadStream } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { type FileHandle, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 
 export type TextSink = (text: string) => Promise<void>;
 
@@ -12,13 +11,17 @@ interface Entry {
   line: string;
 }
 
-/** One sorted run being merged: its current entry and the rest of its file. */
+/** One sorted run being merged: its current entry and the rest, in memory or in its file. */
 interface Run {
   head: Entry | undefined;
-  rest: AsyncIterator<string | Entry> | undefined;
+  entries: Entry[];
+  at: number;
+  file: RunFile | undefined;
 }
 
 const DEFAULT_MAX_BUFFERED = 10_000;
+/** Bytes read from a run file at a time: every run holds one such chunk's lines while merging. */
+const RUN_CHUNK_BYTES = 64 * 1024;
 
 /**
  * Puts lines in the order of a key (a flow's start time), ties in the order
@@ -35,29 +38,37 @@ export class StartOrderedLines {
 
   constructor(private readonly maxBuffered = DEFAULT_MAX_BUFFERED) {}
 
-  async add(key: number, line: string): Promise<void> {
+  /** A promise only when the line filled the buffer and it is being spilled: the other lines cost no promise and no await. */
+  add(key: number, line: string): Promise<void> | undefined {
     this.buffer.push({ key, seq: this.seq++, line });
-    if (this.buffer.length >= this.maxBuffered) await this.spill();
+    return this.buffer.length >= this.maxBuffered ? this.spill() : undefined;
   }
 
   /** Writes every line in key order to `sink`. */
   async drain(sink: TextSink): Promise<void> {
-    const runs: Run[] = this.runFiles.map((file) => ({ head: undefined, rest: readEntries(file) }));
-    runs.push({ head: undefined, rest: toAsync(this.buffer.sort(byKey)) });
-    for (const run of runs) await advance(run);
-    let out: string[] = [];
-    for (;;) {
-      let min: Run | undefined;
-      for (const run of runs) if (run.head && (!min?.head || byKey(run.head, min.head) < 0)) min = run;
-      if (!min?.head) break;
-      out.push(min.head.line);
-      if (out.length >= 1000) {
-        await sink(`${out.join('\n')}\n`);
-        out = [];
+    const runs: Run[] = [];
+    try {
+      for (const file of this.runFiles) runs.push({ head: undefined, entries: [], at: 0, file: await RunFile.open(file) });
+      runs.push({ head: undefined, entries: this.buffer.sort(byKey), at: 0, file: undefined });
+      for (const run of runs) await advance(run);
+      let out: string[] = [];
+      for (;;) {
+        let min: Run | undefined;
+        for (const run of runs) if (run.head && (!min?.head || byKey(run.head, min.head) < 0)) min = run;
+        if (!min?.head) break;
+        out.push(min.head.line);
+        if (out.length >= 1000) {
+          await sink(`${out.join('\n')}\n`);
+          out = [];
+        }
+        // Most steps stay within the chunk already read: no await, which per line cost more than the merge itself.
+        if (min.at < min.entries.length) min.head = min.entries[min.at++];
+        else await advance(min);
       }
-      await advance(min);
+      if (out.length > 0) await sink(`${out.join('\n')}\n`);
+    } finally {
+      for (const run of runs) await run.file?.close();
     }
-    if (out.length > 0) await sink(`${out.join('\n')}\n`);
     this.buffer = [];
   }
 
@@ -81,14 +92,13 @@ function byKey(a: Entry, b: Entry): number {
   return a.key - b.key || a.seq - b.seq;
 }
 
+/** Moves the run to its next entry, reading the next chunk of its file when the one in memory is used up. */
 async function advance(run: Run): Promise<void> {
-  const next = await run.rest?.next();
-  if (!next || next.done) {
-    run.head = undefined;
-    run.rest = undefined;
-    return;
+  if (run.at >= run.entries.length && run.file) {
+    run.entries = (await run.file.nextLines()).map(parseEntry);
+    run.at = 0;
   }
-  run.head = typeof next.value === 'string' ? parseEntry(next.value) : next.value;
+  run.head = run.at < run.entries.length ? run.entries[run.at++] : undefined;
 }
 
 function parseEntry(text: string): Entry {
@@ -97,10 +107,35 @@ function parseEntry(text: string): Entry {
   return { key: Number(text.slice(0, a)), seq: Number(text.slice(a + 1, b)), line: text.slice(b + 1) };
 }
 
-function readEntries(file: string): AsyncIterator<string> {
-  return createInterface({ input: createReadStream(file), crlfDelay: Infinity })[Symbol.asyncIterator]();
-}
+/** A spilled run read a chunk at a time, so merging holds a chunk per run, never a whole run. */
+class RunFile {
+  private readonly chunk = Buffer.alloc(RUN_CHUNK_BYTES);
+  private readonly decoder = new StringDecoder('utf8');
+  /** The start of a line whose end is in a later chunk. */
+  private partial = '';
 
-async function* toAsync(entries: Entry[]): AsyncGenerator<Entry> {
-  yield* entries;
+  private constructor(private readonly handle: FileHandle) {}
+
+  static async open(file: string): Promise<RunFile> {
+    return new RunFile(await open(file, 'r'));
+  }
+
+  /** The next complete lines (at least one unless the file is over; empty then). */
+  async nextLines(): Promise<string[]> {
+    for (;;) {
+      const { bytesRead } = await this.handle.read(this.chunk, 0, RUN_CHUNK_BYTES, null);
+      if (bytesRead === 0) {
+        const last = this.partial + this.decoder.end();
+        this.partial = '';
+        return last === '' ? [] : [last];
+      }
+      const lines = (this.partial + this.decoder.write(this.chunk.subarray(0, bytesRead))).split('\n');
+      this.partial = lines.pop() ?? '';
+      if (lines.length > 0) return lines;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.handle.close();
+  }
 }

@@ -185,4 +185,17 @@ describe('StartOrderedLines', () => {
     expect(out.split('\n').filter((l) => l !== '')).toEqual(expected);
     expect(existsSync(`${tmpdir()}/${spilled[0]}`)).toBe(false);
   });
+
+  it('merges spilled lines longer than a read chunk, multi-byte characters cut at chunk edges intact', async () => {
+    const ordered = new StartOrderedLines(3);
+    // Lines of 20k to 100k characters, 2- and 3-byte ones among them: chunk edges fall inside lines and characters.
+    const lines = Array.from({ length: 10 }, (_, i) => `${i}:${'é€a'.repeat(7_000 + i * 3_001)}`);
+    for (const [i, line] of lines.entries()) await ordered.add(10 - i, line);
+    let out = '';
+    await ordered.drain(async (text) => {
+      out += text;
+    });
+    await ordered.close();
+    expect(out).toBe(`${[...lines].reverse().join('\n')}\n`);
+  });
 });

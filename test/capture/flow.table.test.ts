@@ -211,6 +211,21 @@ describe('flow table', () => {
     expect(later).toEqual(['TCP', 'UDP', 'UDP']);
   });
 
+  it('keys packets whose addresses were rewritten after decoding by the rewritten addresses', () => {
+    // The evaluation remaps addresses this way to keep captures apart: same bytes, different flows.
+    const decoder = new PacketDecoder(createCaptureStats());
+    const flows: TrafficRecord[] = [];
+    const table = new FlowTable((record) => flows.push(record));
+    const frame = udpFrame(client, dns, 40);
+    ['10.99.0.1', '10.99.0.2', undefined, '10.99.0.1'].forEach((rewritten, i) => {
+      decoder.decode({ data: frame, offset: 0, capturedLength: frame.length, originalLength: frame.length, timestampMs: 1000 + i, linkType: 1, interfaceId: 0 });
+      if (rewritten !== undefined) decoder.packet.srcIp = rewritten;
+      table.add(decoder.packet);
+    });
+    table.flush();
+    expect(flows.map((f) => [f.srcIp, f.packetsOut]).sort()).toEqual([['10.99.0.1', 2], ['10.99.0.2', 1], [client.ip, 1]]);
+  });
+
   it('rejects options that are not positive numbers', () => {
     expect(() => new FlowTable(() => undefined, { maxFlows: 0 })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', details: { maxFlows: 0 } }));
     expect(() => new FlowTable(() => undefined, { activeTimeoutMs: Number.POSITIVE_INFINITY })).not.toThrow();
