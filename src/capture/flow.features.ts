@@ -3,10 +3,12 @@ import { AttributeLayout } from '../records/attribute-row';
 import { TrafficRecord } from '../records/traffic-record';
 import { DecayWindows } from './damped-stats';
 import { applicationRedFlags } from './app/app-meta';
-import { DistinctCounter } from './distinct-counter';
 import { PairKeyStore, SingleKeyStore } from './key-stores';
-import { LruNode } from './lru-list';
-import { RecencyEntry, RecencyMap } from './recency-map';
+import { RecencyMap } from './recency-map';
+import { CountingEntry, SlotEntry } from './slot-entry';
+import {
+  CHANNEL_METRICS, CHANNEL_STRIDE, HOST_METRICS, HOST_SLOTS, scopeNames, WindowedSlots,
+} from './windowed-slots';
 import {
   DEFAULT_WINDOWED_OPTIONS, validateHalfLives, WindowedFeatureOptions, windowSuffix,
 } from './windowed.features';
@@ -34,13 +36,12 @@ export interface FlowFeatureStats {
 }
 
 /**
- * Metric names in output order, per scope. Per window: rate = flows per
- * second, size = IP bytes both ways, gap = seconds between a source's flows,
- * fanout = decayed number of distinct destination ports / hosts of a source,
- * fanin_hosts = of sources reaching a destination, ports = distinct ports
- * reached on a destination, fail_share = share of flows that failed (below).
+ * Metric names in output order, per scope, after the ones packets have too
+ * (see windowed-slots; a flow's size is its IP bytes both ways). Per window:
+ * fail_share = share of flows that failed (below), fanin_hosts = distinct
+ * sources reaching a destination, ports = distinct ports reached on it.
  */
-const HOST_METRICS = ['rate', 'size_mean', 'size_std', 'gap_mean', 'gap_std', 'fanout_ports', 'fanout_hosts', 'fail_share'] as const;
+const SOURCE_METRICS = [...HOST_METRICS, 'fail_share'] as const;
 /**
  * host_app_flags_<window>: decayed count of application red flags in a
  * source's flows (failed logins, injection signs in URIs: see
@@ -52,23 +53,18 @@ const HOST_METRICS = ['rate', 'size_mean', 'size_std', 'gap_mean', 'gap_std', 'f
  */
 const APP_FLAGS = 'host_app_flags';
 const DST_METRICS = ['rate', 'fanin_hosts', 'ports', 'fail_share'] as const;
-const PAIR_METRICS = ['rate', 'size_mean', 'size_std'] as const;
 const STATE_METRICS = ['fail_rate'] as const;
 
-/** Slots per window of a source host: size triple, gap triple, failed weight, two distinct-count sums, red flags. */
-const HOST_STRIDE = 10;
-const HOST_GAP = 3;
-const HOST_FAIL = 6;
-const HOST_PORTS = 7;
-const HOST_HOSTS = 8;
-const HOST_FLAGS = 9;
+/** Slots per window of a source host: the ones packets have too, then failed weight and red flags. */
+const HOST_FAIL = HOST_SLOTS;
+const HOST_FLAGS = HOST_SLOTS + 1;
+const HOST_STRIDE = HOST_SLOTS + 2;
 /** Slots per window of a destination host: weight, failed weight, two distinct-count sums. */
 const DST_STRIDE = 4;
 const DST_FAIL = 1;
 const DST_SOURCES = 2;
 const DST_PORTS = 3;
-/** Pair: the size triple. State: the weight. */
-const PAIR_STRIDE = 3;
+/** Slots per window of a state: the weight. */
 const STATE_STRIDE = 1;
 /** Seconds added to a flow's duration for its packet rate. */
 const PKT_RATE_SMOOTHING_S = 0.1;
@@ -106,44 +102,6 @@ function isGroupAddress(ip: string): boolean {
   return (classifyAddress(ip) & 3) === ADDRESS_MULTICAST || ip.endsWith('.255');
 }
 
-class Entry implements RecencyEntry {
-  keyA = '';
-  keyB = '';
-  keyC = 0;
-  protectedSegment = false;
-  older: LruNode | undefined = undefined;
-  newer: LruNode | undefined = undefined;
-  lastTime = Number.NEGATIVE_INFINITY;
-  readonly slots: Float64Array;
-
-  constructor(windows: DecayWindows, stride: number) {
-    this.slots = new Float64Array(windows.count * stride);
-  }
-
-  reset(): void {
-    this.lastTime = Number.NEGATIVE_INFINITY;
-    this.slots.fill(0);
-  }
-}
-
-/** An entry that also counts distinct ports and hosts (a source's destinations, a destination's sources). */
-class CountingEntry extends Entry {
-  readonly ports: DistinctCounter<number>;
-  readonly hosts: DistinctCounter<string>;
-
-  constructor(windows: DecayWindows, stride: number, maxDistinct: number) {
-    super(windows, stride);
-    this.ports = new DistinctCounter(windows, maxDistinct);
-    this.hosts = new DistinctCounter(windows, maxDistinct);
-  }
-
-  override reset(): void {
-    super.reset();
-    this.ports.clear();
-    this.hosts.clear();
-  }
-}
-
 /**
  * Windowed features of flows, in the spirit of Kitsune (NDSS'18) and of the
  * KDD'99 traffic features: each finished flow is one observation at its end
@@ -164,10 +122,11 @@ export class FlowFeatures {
   private readonly values: Float64Array;
   private readonly windows: DecayWindows;
   private readonly stateWindows: DecayWindows;
+  private readonly shared: WindowedSlots;
   private readonly hosts: RecencyMap<CountingEntry>;
   private readonly destinations: RecencyMap<CountingEntry>;
-  private readonly pairs: RecencyMap<Entry>;
-  private readonly states: RecencyMap<Entry>;
+  private readonly pairs: RecencyMap<SlotEntry>;
+  private readonly states: RecencyMap<SlotEntry>;
   private readonly layout: AttributeLayout;
   private readonly appFlagNames: readonly string[];
   /** The source's red-flag counts per window as of the flow being annotated. */
@@ -183,15 +142,16 @@ export class FlowFeatures {
     this.names = flowFeatureNames(o.halfLivesMs);
     // The names, then the packet rate.
     this.values = new Float64Array(this.names.length + 1);
+    this.shared = new WindowedSlots(windows, this.values);
     this.layout = new AttributeLayout(this.names, ['flow_pkt_rate']);
     this.appFlagNames = o.halfLivesMs.map((h) => `${APP_FLAGS}_${windowSuffix(h)}`);
     this.appFlags = new Float64Array(o.halfLivesMs.length);
-    const reset = (entry: Entry): void => entry.reset();
+    const reset = (entry: SlotEntry): void => entry.reset();
     this.hosts = new RecencyMap(o.maxHosts, new SingleKeyStore(), () => new CountingEntry(windows, HOST_STRIDE, o.maxDistinctPerHost), reset);
     this.destinations = new RecencyMap(o.maxHosts, new SingleKeyStore(), () => new CountingEntry(windows, DST_STRIDE, o.maxDistinctPerHost), reset);
-    this.pairs = new RecencyMap(o.maxPairs, new PairKeyStore(), () => new Entry(windows, PAIR_STRIDE), reset);
+    this.pairs = new RecencyMap(o.maxPairs, new PairKeyStore(), () => new SlotEntry(windows, CHANNEL_STRIDE), reset);
     // Protocol × state: a few dozen keys at most.
-    this.states = new RecencyMap(256, new PairKeyStore(), () => new Entry(stateWindows, STATE_STRIDE), reset);
+    this.states = new RecencyMap(256, new PairKeyStore(), () => new SlotEntry(stateWindows, STATE_STRIDE), reset);
   }
 
   get stats(): FlowFeatureStats {
@@ -216,9 +176,9 @@ export class FlowFeatures {
     const count = this.windows.count;
     const redFlags = applicationRedFlags(record.attributes);
     this.updateHost(this.hosts.use(src, '', 0), now, dst, dstPort, size, failed, Math.max(0, redFlags));
-    this.updateDestination(this.destinations.use(dst, '', 0), now, src, dstPort, failed, HOST_METRICS.length * count);
-    this.updatePair(this.pairs.use(src, dst, 0), now, size, (HOST_METRICS.length + DST_METRICS.length) * count);
-    const stateAt = (HOST_METRICS.length + DST_METRICS.length + PAIR_METRICS.length) * count;
+    this.updateDestination(this.destinations.use(dst, '', 0), now, src, dstPort, failed, SOURCE_METRICS.length * count);
+    this.shared.observeChannel(this.pairs.use(src, dst, 0), now, size, (SOURCE_METRICS.length + DST_METRICS.length) * count);
+    const stateAt = (SOURCE_METRICS.length + DST_METRICS.length + CHANNEL_METRICS.length) * count;
     // TCP only: unanswered UDP and ICMP are common in ordinary traffic, and floods of them hit one destination.
     if (failed && record.protocol === 'TCP') this.updateState(this.states.use(record.protocol, record.connState ?? '', 0), now, stateAt);
     else this.values.fill(0, stateAt);
@@ -236,33 +196,16 @@ export class FlowFeatures {
   private updateHost(host: CountingEntry, now: number, dst: string, dstPort: number, size: number, failed: number, flags: number): void {
     const windows = this.windows;
     const slots = host.slots;
-    const hadPrevious = host.lastTime > Number.NEGATIVE_INFINITY;
-    const gapSeconds = Math.max(0, now - host.lastTime) / 1000;
-    windows.advance(now - host.lastTime);
-    windows.decay(slots, HOST_STRIDE);
+    // Decays these slots too: the failure and flag sums below are added already decayed to now.
+    this.shared.observeHost(host, HOST_STRIDE, now, dst, dstPort, size);
+    this.shared.writeHost(slots, HOST_STRIDE);
+    const v = this.values;
+    const failAt = HOST_METRICS.length * windows.count;
     for (let w = 0; w < windows.count; w++) {
       const at = w * HOST_STRIDE;
-      windows.observe(slots, at, size);
-      if (hadPrevious) windows.observe(slots, at + HOST_GAP, gapSeconds);
       slots[at + HOST_FAIL] += failed;
       slots[at + HOST_FLAGS] += flags;
-    }
-    if (dstPort >= 0) host.ports.observe(dstPort, now, host.lastTime, slots, HOST_PORTS, HOST_STRIDE);
-    host.hosts.observe(dst, now, host.lastTime, slots, HOST_HOSTS, HOST_STRIDE);
-    host.lastTime = Math.max(host.lastTime, now);
-
-    const count = windows.count;
-    const v = this.values;
-    for (let w = 0; w < count; w++) {
-      const at = w * HOST_STRIDE;
-      v[w] = windows.rate(w, slots[at]);
-      v[count + w] = windows.mean(slots, at);
-      v[2 * count + w] = windows.std(slots, at);
-      v[3 * count + w] = windows.mean(slots, at + HOST_GAP);
-      v[4 * count + w] = windows.std(slots, at + HOST_GAP);
-      v[5 * count + w] = slots[at + HOST_PORTS];
-      v[6 * count + w] = slots[at + HOST_HOSTS];
-      v[7 * count + w] = share(slots[at + HOST_FAIL], slots[at]);
+      v[failAt + w] = share(slots[at + HOST_FAIL], slots[at]);
       this.appFlags[w] = slots[at + HOST_FLAGS];
     }
   }
@@ -297,24 +240,7 @@ export class FlowFeatures {
     }
   }
 
-  private updatePair(pair: Entry, now: number, size: number, outAt: number): void {
-    const windows = this.windows;
-    const count = windows.count;
-    const slots = pair.slots;
-    const v = this.values;
-    windows.advance(now - pair.lastTime);
-    windows.decay(slots, PAIR_STRIDE);
-    for (let w = 0; w < count; w++) {
-      const at = w * PAIR_STRIDE;
-      windows.observe(slots, at, size);
-      v[outAt + w] = windows.rate(w, slots[at]);
-      v[outAt + count + w] = windows.mean(slots, at);
-      v[outAt + 2 * count + w] = windows.std(slots, at);
-    }
-    pair.lastTime = Math.max(pair.lastTime, now);
-  }
-
-  private updateState(state: Entry, now: number, outAt: number): void {
+  private updateState(state: SlotEntry, now: number, outAt: number): void {
     const windows = this.stateWindows;
     const slots = state.slots;
     windows.advance(now - state.lastTime);
@@ -330,15 +256,12 @@ export class FlowFeatures {
 /** Flow feature column names in output order: scope, then metric, then window. */
 export function flowFeatureNames(halfLivesMs: readonly number[]): string[] {
   const suffixes = halfLivesMs.map(windowSuffix);
-  const names: string[] = [];
-  const add = (scope: string, metrics: readonly string[]): void => {
-    for (const metric of metrics) for (const suffix of suffixes) names.push(`${scope}_${metric}_${suffix}`);
-  };
-  add('host', HOST_METRICS);
-  add('dst', DST_METRICS);
-  add('pair', PAIR_METRICS);
-  for (const metric of STATE_METRICS) for (const h of stateHalfLives(halfLivesMs)) names.push(`state_${metric}_${windowSuffix(h)}`);
-  return names;
+  return [
+    ...scopeNames('host', SOURCE_METRICS, suffixes),
+    ...scopeNames('dst', DST_METRICS, suffixes),
+    ...scopeNames('pair', CHANNEL_METRICS, suffixes),
+    ...scopeNames('state', STATE_METRICS, stateHalfLives(halfLivesMs).map(windowSuffix)),
+  ];
 }
 
 /** The windows of link-wide state rates: those up to MAX_STATE_HALF_LIFE_MS, or the shortest one. */

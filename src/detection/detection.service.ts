@@ -114,11 +114,15 @@ function scoreGroup(group: EncoderGroup, records: readonly TrafficRecord[]): Gro
 function buildPrediction(record: TrafficRecord, i: number, scored: GroupScores[], modelVersion: string): Prediction {
   const detectors: DetectorScore[] = [];
   let best = 0;
+  let isAnomaly = false;
   for (const g of scored) {
-    g.group.models.forEach((m, j) => {
+    const models = g.group.models;
+    for (let j = 0; j < models.length; j++) {
+      const m = models[j];
       const raw = g.raw[j][i];
       const normalizedScore = normalizeScore(raw, m.threshold, m.median);
       if (normalizedScore > best) best = normalizedScore;
+      if (raw >= m.threshold) isAnomaly = true;
       detectors.push({
         name: m.detector,
         score: raw,
@@ -128,17 +132,40 @@ function buildPrediction(record: TrafficRecord, i: number, scored: GroupScores[]
         modelId: m.id,
         modelVersion: m.version,
       });
-    });
+    }
   }
-  let cached: FeatureExplanation[] | undefined;
-  return {
-    score: best,
-    isAnomaly: detectors.some((d) => d.isAnomaly),
-    detectors,
-    modelVersion,
-    record,
-    explanation: () => (cached ??= explainRecord(record, i, scored)),
-  };
+  return new ScoredRecord(best, isAnomaly, detectors, modelVersion, record, i, scored);
+}
+
+/**
+ * A prediction explained on first request. A class rather than an object
+ * literal with an arrow function: a capture scores tens of thousands of
+ * records a second, and a closure (with its context) per record was a good
+ * part of the garbage. The batch's scores are private fields, so they are
+ * neither serialized nor copied with the prediction.
+ */
+class ScoredRecord implements Prediction {
+  declare anomalyId?: string;
+  readonly #index: number;
+  readonly #scored: GroupScores[];
+  #explained: FeatureExplanation[] | undefined;
+
+  constructor(
+    public score: number,
+    public isAnomaly: boolean,
+    public detectors: DetectorScore[],
+    public modelVersion: string,
+    public record: TrafficRecord,
+    index: number,
+    scored: GroupScores[],
+  ) {
+    this.#index = index;
+    this.#scored = scored;
+  }
+
+  explanation(): FeatureExplanation[] {
+    return (this.#explained ??= explainRecord(this.record, this.#index, this.#scored));
+  }
 }
 
 /** Explains with the first group's spec, using a self-explaining detector's attributions when one is active. */
