@@ -87,7 +87,8 @@ export class RarityWriter {
   }
 }
 
-export function rarityColumnNames(def: CategoricalFeatureSpec): string[] {
+/** A rarity column, of a categorical attribute or of a pair of them. */
+export function rarityColumnNames(def: CategoricalFeatureSpec | CategoricalPairFeatureSpec): string[] {
   return [`${def.key}:rarity`];
 }
 
@@ -211,14 +212,6 @@ function cellValue(c: Column | undefined, i: number): string | undefined {
   if (c === undefined) return undefined;
   if (c.codes !== null && c.codes[i] !== 0) return categoryOf(c.dict[c.codes[i] - 1]);
   return c.numbers === null ? undefined : categoryOf(c.numbers[i]);
-}
-
-export function pairColumnNames(def: CategoricalPairFeatureSpec): string[] {
-  return [`${def.key}:rarity`];
-}
-
-export function pairLabel(def: CategoricalPairFeatureSpec): string {
-  return `${def.source.names[0]} + ${def.source.names[1]}`;
 }
 
 /** "service pop_3 with flag SF: 12 of 14157 training records (typical: http with SF, private with S0)". */

@@ -1,5 +1,5 @@
 import { addressColumnNames } from './address.features';
-import { pairColumnNames, rarityColumnNames } from './categorical-rarity.features';
+import { rarityColumnNames } from './categorical-rarity.features';
 import { categoricalColumnNames } from './categorical.encoder';
 import type { FeatureDef, FeatureSpec } from './feature-spec.types';
 import { numericColumnNames } from './numeric.scaler';
@@ -19,7 +19,7 @@ export function columnNames(def: FeatureDef): string[] {
     case 'serviceSide':
       return serviceSideColumnNames(def);
     case 'categoricalPair':
-      return pairColumnNames(def);
+      return rarityColumnNames(def);
   }
 }
 

@@ -42,8 +42,12 @@ export class RateLimiter {
     if (!this.enabled) return 0;
     const bucket = this.buckets.get(key);
     if (!bucket) return 0;
-    const tokens = Math.min(this.burst, bucket.tokens + ((this.now() - bucket.at) * this.ratePerSecond) / 1000);
+    const tokens = this.tokensAt(bucket, this.now());
     return tokens >= 1 ? 0 : this.waitMs(tokens);
+  }
+
+  private tokensAt(bucket: Bucket, now: number): number {
+    return Math.min(this.burst, bucket.tokens + ((now - bucket.at) * this.ratePerSecond) / 1000);
   }
 
   private waitMs(tokens: number): number {
@@ -55,7 +59,7 @@ export class RateLimiter {
     const now = this.now();
     let bucket = this.buckets.get(key);
     if (bucket) {
-      bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) * this.ratePerSecond) / 1000);
+      bucket.tokens = this.tokensAt(bucket, now);
       bucket.at = now;
       // Re-inserted: the map stays in least recently used order for sweep().
       this.buckets.delete(key);

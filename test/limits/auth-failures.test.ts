@@ -81,3 +81,36 @@ describe('wrong API keys per client address (AUTH_FAILURES_PER_MINUTE)', () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 });
+
+describe('wrong API keys over WebSocket count too', () => {
+  let server: TestServer;
+  const sockets: RawConnection[] = [];
+  beforeAll(async () => {
+    server = await startTestServer('authfailuresws', { AUTH_FAILURES_PER_MINUTE: '2' });
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all(sockets.map((s) => s.close()));
+    await server?.close();
+  });
+
+  async function connect(payload: Record<string, unknown>): Promise<RawConnection> {
+    const conn = await openRaw(server.url);
+    sockets.push(conn);
+    conn.send({ type: 'connection_init', payload });
+    await conn.settle();
+    return conn;
+  }
+
+  it('closes 4403 for each wrong key, then refuses the address on HTTP as well', async () => {
+    // A connection without any key is refused but not counted.
+    expect((await connect({})).closed).toEqual({ code: 4403, reason: 'UNAUTHENTICATED' });
+    for (let i = 0; i < 2; i++) expect((await connect({ apiKey: 'nsk_this-key-was-never-issued-0000' })).closed).toEqual({ code: 4403, reason: 'UNAUTHENTICATED' });
+    expect((await connect(server.authHeaders())).closed).toEqual({ code: 4429, reason: 'RATE_LIMITED' });
+    const res = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...server.authHeaders() },
+      body: JSON.stringify({ query: '{ detectors { name } }' }),
+    });
+    expect(res.status).toBe(429);
+  });
+});

@@ -69,8 +69,7 @@ export class EnsembleDetector implements Detector {
     const f = this.model();
     assertColumns(this.name, X, f.cols);
     const out = new Float64Array(X.rows);
-    const { combine } = this.params;
-    const mean = combine === 'mean' || combine === 'tail-sum';
+    const mean = averages(this.params);
     f.detectors.forEach((d, i) => {
       const raw = d.score(X);
       const normalized = f.tails === undefined ? spreadNormalized(raw, f.scales[i]) : raw.map((v) => tailSurprise(f.tails![i], v));
@@ -91,7 +90,7 @@ export class EnsembleDetector implements Detector {
     f.detectors.forEach((d, i) => {
       const contributions = d.explain?.(row);
       if (contributions === undefined) return;
-      const weight = 1 / f.scales[i].spread / (this.params.combine === 'mean' || this.params.combine === 'tail-sum' ? f.detectors.length : 1);
+      const weight = 1 / f.scales[i].spread / (averages(this.params) ? f.detectors.length : 1);
       for (let c = 0; c < f.cols; c++) out[c] += contributions[c] * weight;
     });
     return out;
@@ -134,6 +133,11 @@ export class EnsembleDetector implements Detector {
     if (this.fitted === undefined) throw notFitted(this.name);
     return this.fitted;
   }
+}
+
+/** Whether members' scores are averaged (mean, tail-sum) rather than maxed. */
+function averages(params: EnsembleParams): boolean {
+  return params.combine === 'mean' || params.combine === 'tail-sum';
 }
 
 function usesTails(params: EnsembleParams): boolean {
