@@ -83,8 +83,14 @@ function rowsBefore(values: Float64Array, from: number, ranks: Int32Array, rows:
   return lowRank + 1 + gap * t;
 }
 
-/** Equal-width buckets per column over its range, each pointing at its first knot: a lookup narrows every search to a few knots. */
-const MAX_BUCKETS = 256;
+/**
+ * Equal-width buckets per column over its range, each pointing at its first
+ * knot: a lookup narrows every search to a few knots. Four per knot, as knots
+ * crowd where the values do (a skewed column packs most of them into a few
+ * buckets of its range); at most 1024, 4 KB per column.
+ */
+const BUCKETS_PER_KNOT = 4;
+const MAX_BUCKETS = 1024;
 
 /**
  * The knots of every column (`values`, column after column, at the shared
@@ -109,7 +115,7 @@ export class ColumnKnots {
   ) {
     const k = ranks.length;
     this.knots = k;
-    const bucketCount = Math.min(k, MAX_BUCKETS);
+    const bucketCount = Math.min(BUCKETS_PER_KNOT * k, MAX_BUCKETS);
     this.bucketCount = bucketCount;
     this.buckets = new Int32Array(cols * (bucketCount + 1));
     this.runEnd = new Int32Array(cols * k);
@@ -157,6 +163,11 @@ export class ColumnKnots {
     // Rounding can put x one bucket off near an edge: settle on the first knot at or above it.
     while (first > 0 && values[from + first - 1] >= low) first--;
     while (first < k && values[from + first] < low) first++;
+    // Strictly between two knots, none within the tolerance (a continuous column, most of the time): one interpolation gives both sides.
+    if (first > 0 && first < k && values[from + first] > high && values[from + first - 1] < low) {
+      const before = rowsBefore(values, from, ranks, rows, first, x);
+      return before < rows - before ? before : rows - before;
+    }
     let past = first;
     while (past < k && values[from + past] <= high) past = this.runEnd[from + past];
     // A value within the tolerance of a knot is that knot's value: the counts are then the knot's own.

@@ -124,9 +124,12 @@ export class EmpiricalTailsDetector implements Detector {
     const cols = m.knots.cols;
     assertColumns(this.name, X, cols);
     const out = new Float64Array(X.rows);
-    const useMax = this.params.combine === 'max';
     const maxExcess = this.params.maxExcess;
     const data = X.data;
+    if (this.params.combine === 'sum') {
+      for (let r = 0; r < X.rows; r++) out[r] = surpriseSum(m, data, r * cols, maxExcess);
+      return out;
+    }
     for (let r = 0, o = 0; r < X.rows; r++, o += cols) {
       let max = 0;
       let sum = 0;
@@ -135,7 +138,7 @@ export class EmpiricalTailsDetector implements Detector {
         if (s > max) max = s;
         sum += s;
       }
-      out[r] = useMax ? max + (TIE_BREAK * sum) / cols : sum;
+      out[r] = max + (TIE_BREAK * sum) / cols;
     }
     return out;
   }
@@ -203,20 +206,57 @@ function nearestRank(ranks: Int32Array, rank: number): number {
  * range, the distance in tail scales, at most `maxExcess` of them.
  */
 function surprise(m: Model, c: number, x: number, maxExcess: number): number {
+  const edge = edgeSurprise(m, c, x, maxExcess);
+  return edge === edge ? edge : m.logRows - Math.log(m.knots.rowsAsExtreme(c, x, tolerance(x)) + 0.5);
+}
+
+/** The surprise of a value at or beyond a column's minimum or maximum; NaN for one strictly inside. */
+function edgeSurprise(m: Model, c: number, x: number, maxExcess: number): number {
   const knots = m.knots;
   const max = knots.max(c);
   const min = knots.min(c);
   const slack = tolerance(x);
-  const logRows = m.logRows;
   if (x >= max - slack) {
     if (x <= max + slack) return m.atMax[c];
     const excess = (x - max) / m.scaleUp[c];
-    return logRows + LN2 + (excess < maxExcess ? excess : maxExcess);
+    return m.logRows + LN2 + (excess < maxExcess ? excess : maxExcess);
   }
   if (x <= min + slack) {
     if (x >= min - slack) return m.atMin[c];
     const excess = (min - x) / m.scaleDown[c];
-    return logRows + LN2 + (excess < maxExcess ? excess : maxExcess);
+    return m.logRows + LN2 + (excess < maxExcess ? excess : maxExcess);
   }
-  return logRows - Math.log(knots.rowsAsExtreme(c, x, slack) + 0.5);
+  return NaN;
+}
+
+/** Products of row counts are taken to their log before they leave this range (a count is at least ½). */
+const PRODUCT_LIMIT = 1e250;
+
+/**
+ * The sum of one row's column surprises. A value inside its column's range
+ * adds ln(n + 1) − ln(rows as extreme + ½): the counts are multiplied and
+ * their log taken once per row (or when the product grows large), not once
+ * per column, which was a third of scoring (equal to the per-column sum up
+ * to rounding in the last bits).
+ */
+function surpriseSum(m: Model, data: Float64Array, from: number, maxExcess: number): number {
+  const knots = m.knots;
+  const cols = knots.cols;
+  let sum = 0;
+  let product = 1;
+  for (let c = 0; c < cols; c++) {
+    const x = data[from + c];
+    const edge = edgeSurprise(m, c, x, maxExcess);
+    if (edge === edge) {
+      sum += edge;
+      continue;
+    }
+    sum += m.logRows;
+    product *= knots.rowsAsExtreme(c, x, tolerance(x)) + 0.5;
+    if (product > PRODUCT_LIMIT) {
+      sum -= Math.log(product);
+      product = 1;
+    }
+  }
+  return sum - Math.log(product);
 }
