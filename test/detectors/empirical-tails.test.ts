@@ -60,6 +60,25 @@ describe('empirical-tails', () => {
     expect(score(max, twoRare)).toBeCloseTo(Math.max(...parts) + (0.01 * (parts[0] + parts[1] + parts[2])) / 3, 12);
   });
 
+  it('sums hundreds of columns of rare values as their surprises one by one', () => {
+    // 400 columns whose values are all far in one tail: their row counts multiply far past what a double holds.
+    const cols = 400;
+    const rows = 2000;
+    const X = gaussian(3, rows, cols);
+    const row = Float64Array.from({ length: cols }, (_, c) => (c % 2 === 0 ? 2.2 : -2.4) + c / 1000);
+    const wide = empiricalTails.create({ combine: 'sum' });
+    wide.fit(X, { seed: 1 });
+    let expected = 0;
+    for (let c = 0; c < cols; c++) {
+      const one = empiricalTails.create({ combine: 'sum' });
+      one.fit({ rows, cols: 1, data: Float64Array.from({ length: rows }, (_, r) => X.data[r * cols + c]) }, { seed: 1 });
+      expected += one.score({ rows: 1, cols: 1, data: Float64Array.of(row[c]) })[0];
+    }
+    const score = wide.score({ rows: 1, cols, data: row })[0];
+    expect(Number.isFinite(score)).toBe(true);
+    expect(score).toBeCloseTo(expected, 8);
+  });
+
   it('explains by the surprise beyond each column\'s usual value', () => {
     const detector = fitted();
     const usual = detector.explain!(Float64Array.of(0, 0, 0));
