@@ -111,9 +111,10 @@ export class FlowTable {
     const flow = this.flowFor(packet, srcPort, flowDstPort(packet), now);
     flow.add(packet, packet.srcIp === flow.origIp && srcPort === flow.origPort);
     if (flow.closedAt < 0 && flow.tcp?.finished) flow.closedAt = now;
+    // Only a packet changes what a deadline counts from: kept on the flow, a sweep reads it instead of working it out again.
+    flow.deadline = this.deadlineOf(flow);
     // A packet can only bring a deadline forward by closing the flow or opening it; either way it is this flow's.
-    const due = this.deadline(flow);
-    if (due < this.earliestDue) this.earliestDue = due;
+    if (flow.deadline < this.earliestDue) this.earliestDue = flow.deadline;
     this.order.touch(flow);
   }
 
@@ -131,12 +132,12 @@ export class FlowTable {
     const ipv4B = forward ? packet.dstIpv4 : packet.srcIpv4;
     const table = ipv4 ? undefined : (this.flows[packet.protocol] ?? (this.flows[packet.protocol] = new TripleKeyStore()));
     const flow = table === undefined ? this.ipv4Flows.get(packet.protocol, ipv4A, ipv4B, ports) : table.get(a, b, ports);
-    if (flow && now <= this.deadline(flow) && !isReuse(flow, packet)) {
+    if (flow && now <= flow.deadline && !isReuse(flow, packet)) {
       if (now - flow.start >= this.options.activeTimeoutMs) this.restart(flow, now);
       return flow;
     }
     // An overdue flow goes out with every other overdue one, in deadline order (see expire).
-    if (flow && now > this.deadline(flow)) this.expire(now);
+    if (flow && now > flow.deadline) this.expire(now);
     else if (flow) this.finish(flow);
     const opened = this.open(new Flow(table, a, b, ports, packet, srcPort, dstPort));
     if (table === undefined) {
@@ -164,7 +165,7 @@ export class FlowTable {
     const due: Flow[] = [];
     let earliest = Number.POSITIVE_INFINITY;
     for (let flow = this.order.oldest; flow; flow = this.order.newerThan(flow)) {
-      const deadline = this.deadline(flow);
+      const deadline = flow.deadline;
       if (nowMs > deadline) due.push(flow);
       else if (deadline < earliest) earliest = deadline;
     }
@@ -187,9 +188,7 @@ export class FlowTable {
 
   /** Sorts in place by deadline; ties keep their recency order (Array#sort is stable). */
   private byDeadline(flows: Flow[]): Flow[] {
-    const deadlines = new Map<Flow, number>();
-    for (const flow of flows) deadlines.set(flow, this.deadline(flow));
-    return flows.sort((x, y) => deadlines.get(x)! - deadlines.get(y)!);
+    return flows.sort((x, y) => x.deadline - y.deadline);
   }
 
   /** Links a new flow in the recency order, evicting if full; the caller files it under its key. */
@@ -205,7 +204,7 @@ export class FlowTable {
   }
 
   /** Time after which the flow is over if no packet came. */
-  private deadline(flow: Flow): number {
+  private deadlineOf(flow: Flow): number {
     const o = this.options;
     if (flow.tcp) {
       if (flow.closedAt >= 0) return flow.closedAt + o.tcpCloseDelayMs;

@@ -20,6 +20,8 @@ export class Flow implements LruNode {
   lastSeen: number;
   /** When TCP finished (FIN both ways, RST, ...); -1 while open. */
   closedAt = -1;
+  /** Time after which the flow is over if no packet comes: the flow table's, as of the flow's last packet. */
+  deadline = 0;
   packetsOut = 0;
   packetsIn = 0;
   ipBytesOut = 0;
