@@ -2,7 +2,7 @@ import { ADDRESS_MULTICAST, classifyAddress } from '../features/address.features
 import { AttributeLayout } from '../records/attribute-row';
 import { TrafficRecord } from '../records/traffic-record';
 import { DecayWindows } from './damped-stats';
-import { applicationRedFlags } from './app/app-meta';
+import { applicationRedFlags, applicationRisks } from './app/app-meta';
 import { PairKeyStore, SingleKeyStore } from './key-stores';
 import { RecencyMap } from './recency-map';
 import { CountingEntry, SlotEntry } from './slot-entry';
@@ -52,6 +52,18 @@ const SOURCE_METRICS = [...HOST_METRICS, 'fail_share'] as const;
  * random (half-space trees, isolation forest).
  */
 const APP_FLAGS = 'host_app_flags';
+/**
+ * host_app_risks_<window>: decayed count of application risk signs in a
+ * source's flows (see applicationRisks), over the windows above and a long
+ * one: C2 channels poll every few minutes, and a sign shown an hour ago
+ * still says something about the host. Ordinary hosts show one now and then;
+ * a run of them is a tunnel, a C2 channel or malware. Kept apart from the
+ * red flags, which ordinary traffic does not show at all. Only flows that
+ * carry the app_risks column get it (every flow read from packets).
+ */
+const APP_RISKS = 'host_app_risks';
+/** The long window of risk-sign counts. */
+const RISK_MEMORY_MS = 3_600_000;
 const DST_METRICS = ['rate', 'fanin_hosts', 'ports', 'fail_share'] as const;
 const STATE_METRICS = ['fail_rate'] as const;
 
@@ -127,10 +139,13 @@ export class FlowFeatures {
   private readonly destinations: RecencyMap<CountingEntry>;
   private readonly pairs: RecencyMap<SlotEntry>;
   private readonly states: RecencyMap<SlotEntry>;
+  /** Risk-sign counts per source host, one slot per window of riskWindows. */
+  private readonly riskHosts: RecencyMap<SlotEntry>;
+  private readonly riskWindows: DecayWindows;
   private readonly layout: AttributeLayout;
-  private readonly appFlagNames: readonly string[];
-  /** The source's red-flag counts per window as of the flow being annotated. */
-  private readonly appFlags: Float64Array;
+  /** Where in `values` the source's red-flag counts per window start, then its risk-sign counts. */
+  private readonly appFlagsAt: number;
+  private readonly appRisksAt: number;
 
   constructor(options: Partial<WindowedFeatureOptions> = {}) {
     const o = { ...DEFAULT_FLOW_FEATURE_OPTIONS, ...options };
@@ -140,18 +155,24 @@ export class FlowFeatures {
     const stateWindows = new DecayWindows(stateHalfLives(o.halfLivesMs));
     this.stateWindows = stateWindows;
     this.names = flowFeatureNames(o.halfLivesMs);
-    // The names, then the packet rate.
-    this.values = new Float64Array(this.names.length + 1);
+    const riskWindows = new DecayWindows(riskHalfLives(o.halfLivesMs));
+    this.riskWindows = riskWindows;
+    const appFlagNames = o.halfLivesMs.map((h) => `${APP_FLAGS}_${windowSuffix(h)}`);
+    const appRiskNames = riskWindows.halfLivesMs.map((h) => `${APP_RISKS}_${windowSuffix(h)}`);
+    // The names, then the packet rate and the application counts: NaN (left out, see AttributeLayout)
+    // where a flow has none, so that every flow's features stay one row of numbers.
+    this.appFlagsAt = this.names.length + 1;
+    this.appRisksAt = this.appFlagsAt + appFlagNames.length;
+    this.values = new Float64Array(this.appRisksAt + appRiskNames.length);
     this.shared = new WindowedSlots(windows, this.values);
-    this.layout = new AttributeLayout(this.names, ['flow_pkt_rate']);
-    this.appFlagNames = o.halfLivesMs.map((h) => `${APP_FLAGS}_${windowSuffix(h)}`);
-    this.appFlags = new Float64Array(o.halfLivesMs.length);
+    this.layout = new AttributeLayout(this.names, ['flow_pkt_rate', ...appFlagNames, ...appRiskNames]);
     const reset = (entry: SlotEntry): void => entry.reset();
     this.hosts = new RecencyMap(o.maxHosts, new SingleKeyStore(), () => new CountingEntry(windows, HOST_STRIDE, o.maxDistinctPerHost), reset);
     this.destinations = new RecencyMap(o.maxHosts, new SingleKeyStore(), () => new CountingEntry(windows, DST_STRIDE, o.maxDistinctPerHost), reset);
     this.pairs = new RecencyMap(o.maxPairs, new PairKeyStore(), () => new SlotEntry(windows, CHANNEL_STRIDE), reset);
     // Protocol × state: a few dozen keys at most.
     this.states = new RecencyMap(256, new PairKeyStore(), () => new SlotEntry(stateWindows, STATE_STRIDE), reset);
+    this.riskHosts = new RecencyMap(o.maxHosts, new SingleKeyStore(), () => new SlotEntry(riskWindows, 1), reset);
   }
 
   get stats(): FlowFeatureStats {
@@ -175,22 +196,24 @@ export class FlowFeatures {
     const failed = failedFlow(record) ? 1 : 0;
     const count = this.windows.count;
     const redFlags = applicationRedFlags(record.attributes);
+    const risks = applicationRisks(record.attributes);
     this.updateHost(this.hosts.use(src, '', 0), now, dst, dstPort, size, failed, Math.max(0, redFlags));
+    if (redFlags < 0) this.values.fill(NaN, this.appFlagsAt, this.appRisksAt);
+    if (risks >= 0) this.updateRisks(this.riskHosts.use(src, '', 0), now, risks);
+    else this.values.fill(NaN, this.appRisksAt);
     this.updateDestination(this.destinations.use(dst, '', 0), now, src, dstPort, failed, SOURCE_METRICS.length * count);
     this.shared.observeChannel(this.pairs.use(src, dst, 0), now, size, (SOURCE_METRICS.length + DST_METRICS.length) * count);
     const stateAt = (SOURCE_METRICS.length + DST_METRICS.length + CHANNEL_METRICS.length) * count;
     // TCP only: unanswered UDP and ICMP are common in ordinary traffic, and floods of them hit one destination.
     if (failed && record.protocol === 'TCP') this.updateState(this.states.use(record.protocol, record.connState ?? '', 0), now, stateAt);
-    else this.values.fill(0, stateAt);
+    else this.values.fill(0, stateAt, this.names.length);
 
-    let own = record.attributes;
     const packets = (record.packetsOut ?? 0) + (record.packetsIn ?? 0);
     // n packets have n - 1 gaps. The added 100 ms keeps two packets a microsecond apart from
     // reading as a million per second: only a sustained burst (a scripted RPC sweep) gets a high rate.
     // NaN leaves it out (see AttributeLayout).
     this.values[this.names.length] = packets >= 2 ? (packets - 1) / (durationS + PKT_RATE_SMOOTHING_S) : NaN;
-    if (redFlags >= 0) own = this.withAppFlags(own);
-    record.attributes = this.layout.attributes(this.values, own);
+    record.attributes = this.layout.attributes(this.values, record.attributes);
   }
 
   private updateHost(host: CountingEntry, now: number, dst: string, dstPort: number, size: number, failed: number, flags: number): void {
@@ -206,14 +229,17 @@ export class FlowFeatures {
       slots[at + HOST_FAIL] += failed;
       slots[at + HOST_FLAGS] += flags;
       v[failAt + w] = share(slots[at + HOST_FAIL], slots[at]);
-      this.appFlags[w] = slots[at + HOST_FLAGS];
+      v[this.appFlagsAt + w] = slots[at + HOST_FLAGS];
     }
   }
 
-  private withAppFlags(own: TrafficRecord['attributes']): Record<string, number | string> {
-    const out: Record<string, number | string> = { ...own };
-    for (let w = 0; w < this.appFlagNames.length; w++) out[this.appFlagNames[w]] = this.appFlags[w];
-    return out;
+  private updateRisks(host: SlotEntry, now: number, risks: number): void {
+    const windows = this.riskWindows;
+    const slots = host.slots;
+    windows.advance(now - host.lastTime);
+    windows.decay(slots, 1);
+    for (let w = 0; w < windows.count; w++) this.values[this.appRisksAt + w] = slots[w] += risks;
+    host.lastTime = Math.max(host.lastTime, now);
   }
 
   private updateDestination(entry: CountingEntry, now: number, src: string, dstPort: number, failed: number, outAt: number): void {
@@ -262,6 +288,11 @@ export function flowFeatureNames(halfLivesMs: readonly number[]): string[] {
     ...scopeNames('pair', CHANNEL_METRICS, suffixes),
     ...scopeNames('state', STATE_METRICS, stateHalfLives(halfLivesMs).map(windowSuffix)),
   ];
+}
+
+/** The windows of risk-sign counts: the host windows, and RISK_MEMORY_MS unless one is that long already. */
+function riskHalfLives(halfLivesMs: readonly number[]): number[] {
+  return Math.max(...halfLivesMs) >= RISK_MEMORY_MS ? [...halfLivesMs] : [...halfLivesMs, RISK_MEMORY_MS];
 }
 
 /** The windows of link-wide state rates: those up to MAX_STATE_HALF_LIFE_MS, or the shortest one. */

@@ -148,7 +148,9 @@ export class Flow implements LruNode {
         dns_qname_len: this.dnsNameLength,
         dns_qname_entropy: this.dnsEntropy,
       };
-    this.app?.addTo(attributes);
+    // Payload read and no risk sign found is a count of 0 (a Zeek record, read from no payload, has no count).
+    if (this.app) this.app.addTo(attributes);
+    else attributes.app_risks = 0;
     return attributes;
   }
 

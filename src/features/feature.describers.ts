@@ -92,7 +92,7 @@ function describeNumeric(def: NumericFeatureSpec, record: TrafficRecord, z: numb
  * and for flows `dst_fanin_hosts_1s`, `host_fail_share_10s`, `state_fail_rate_100ms`.
  */
 const WINDOWED_NAME =
-  /^(host|pair|socket|dst|state)_(rate|size_mean|size_std|gap_mean|gap_std|fanout_ports|fanout_hosts|fanin_hosts|ports|fail_share|fail_rate|app_flags)_(\d+)(ms|s|m)$/;
+  /^(host|pair|socket|dst|state)_(rate|size_mean|size_std|gap_mean|gap_std|fanout_ports|fanout_hosts|fanin_hosts|ports|fail_share|fail_rate|app_flags|app_risks)_(\d+)(ms|s|m)$/;
 const SCOPES: Record<string, string> = {
   host: 'from this source',
   pair: 'from this source to this destination',
@@ -115,6 +115,7 @@ const METRIC_LABELS: Record<string, string> = {
   fail_share: 'failed share',
   fail_rate: 'failed TCP attempts',
   app_flags: 'application red flags',
+  app_risks: 'application risk signs',
 };
 
 /** What a person calls a field: windowed features by what they measure, everything else as featureLabel() does. */
@@ -159,6 +160,8 @@ export function windowedPhrase(name: string, value: string): string | undefined 
       return `${value}/s failed TCP attempts in this state over ${window} ${who}`;
     case 'app_flags':
       return `${value} application red flags (failed logins, injection signs in URIs) in ${window} ${who}`;
+    case 'app_risks':
+      return `${value} application risk signs (TLS without server name, HTTP or TLS off its port, self-signed certificates, programs over HTTP, encoded DNS TXT answers) in ${window} ${who}`;
     default:
       return `gap spread ${value} s (std) over ${window} ${who}`;
   }

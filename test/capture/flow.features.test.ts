@@ -109,6 +109,25 @@ describe('flow features', () => {
     expect(new FlowFeatures().names).not.toContain('host_app_flags_1m');
   });
 
+  it('counts a source\'s application risk signs over its windows and the last hour, on every flow read from packets', () => {
+    const features = new FlowFeatures();
+    const c2 = '198.51.100.9';
+    const risky = (t: number, risks: number) => flow(t, '10.4.25.101', c2, 443, { attributes: { orig_ip_bytes: 900, resp_ip_bytes: 800, app_risks: risks } });
+    const first = last(features, [risky(0, 2)]);
+    expect(first).toMatchObject({ host_app_risks_100ms: 2, host_app_risks_1m: 2, host_app_risks_60m: 2 });
+    // Ten minutes on, a flow without signs: the short windows have forgotten, the hour has not.
+    const later = last(features, [risky(600_000, 0)]);
+    expect(later.host_app_risks_1m).toBeLessThan(0.01);
+    expect(later.host_app_risks_60m).toBeCloseTo(2 * 2 ** (-600_000 / 3_600_000), 6);
+    // Another source's count is its own.
+    expect(last(features, [flow(600_001, '10.4.25.102', c2, 443, { attributes: { orig_ip_bytes: 900, resp_ip_bytes: 800, app_risks: 0 } })]).host_app_risks_60m).toBe(0);
+    // A Zeek record has no risk count to carry: no column, rather than a constant 0.
+    expect(last(features, [flow(600_002, '10.4.25.101', c2, 443)])).not.toHaveProperty('host_app_risks_60m');
+    expect(new FlowFeatures().names).not.toContain('host_app_risks_60m');
+    // Windows of an hour or more already hold the long memory.
+    expect(last(new FlowFeatures({ halfLivesMs: [1_000, 3_600_000] }), [risky(0, 1)])).toEqual(expect.objectContaining({ host_app_risks_1s: 1, host_app_risks_60m: 1 }));
+  });
+
   it('observes a flow at its end and keeps its own attributes', () => {
     const record = flow(1000, 'a', 'b', 2, { duration: 2, attributes: { orig_ip_bytes: 100, resp_ip_bytes: 50, dns_qname_len: 12 } });
     const attributes = last(new FlowFeatures(), [record]);

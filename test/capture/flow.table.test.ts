@@ -85,7 +85,7 @@ describe('flow table', () => {
       destMac: server.mac,
       tcpFlags: 'FSPA',
       history: 'ShADadFf',
-      attributes: { orig_ip_bytes: 6 * 40 + 300, resp_ip_bytes: 4 * 40 + 1200 },
+      attributes: { orig_ip_bytes: 6 * 40 + 300, resp_ip_bytes: 4 * 40 + 1200, app_risks: 0 },
     });
   });
 

@@ -19,6 +19,10 @@ describe('windowed feature explanations', () => {
     expect(capturePhrase('flow_pkt_rate', '3120')).toBe('packet rate 3120/s within this flow');
     expect(windowedPhrase('host_app_flags_10s', '9')).toBe('9 application red flags (failed logins, injection signs in URIs) in 10 s from this source');
     expect(capturePhrase('auth_failures', '2')).toBe('2 failed logins reported by the server in this flow');
+    expect(windowedPhrase('host_app_risks_60m', '4')).toBe(
+      '4 application risk signs (TLS without server name, HTTP or TLS off its port, self-signed certificates, programs over HTTP, encoded DNS TXT answers) in 60 min from this source',
+    );
+    expect(capturePhrase('app_risks', '2')).toMatch(/^2 application risk signs in this flow \(TLS without server name/);
     expect(capturePhrase('http_host_ip', '1')).toBe('HTTP request to a bare IP address (Host header)');
     expect(capturePhrase('tls_sni_len', '0')).toBe('TLS ClientHello naming no server (no SNI)');
     expect(capturePhrase('dns_qtype_unusual', '1')).toBe('DNS query for an unusual record type (TXT, NULL, ANY, ...)');
@@ -29,6 +33,7 @@ describe('windowed feature explanations', () => {
     expect(fieldLabel(def('state_fail_rate_100ms'))).toBe('failed TCP attempts (100 ms, link-wide)');
     expect(fieldLabel(def('dns_qname_len'))).toBe('DNS query name length');
     expect(fieldLabel(def('host_app_flags_1m'))).toBe('application red flags (1 min, per source)');
+    expect(fieldLabel(def('host_app_risks_1s'))).toBe('application risk signs (1 s, per source)');
     expect(fieldLabel(def('http_uri_injection'))).toBe('injection signs in the HTTP request URI');
     expect(fieldLabel(def('orig_ip_bytes'))).toBe('orig_ip_bytes');
   });

@@ -1,10 +1,10 @@
 import { createCaptureStats, FlowTable, PacketDecoder, type FlowTableOptions } from '../../../src/capture';
-import { applicationRedFlags } from '../../../src/capture/app/app-meta';
+import { applicationRedFlags, applicationRisks } from '../../../src/capture/app/app-meta';
 import { empiricalTails } from '../../../src/detectors/empirical-tails';
 import { explain, FeatureEncoder, fitFeatureSpec } from '../../../src/features';
 import type { TrafficRecord } from '../../../src/records/traffic-record';
 import { Endpoint, tcpFrame, udpFrame } from '../../helpers/pcap-writer';
-import { clientHello, serverName } from '../../helpers/tls-hello';
+import { certificate, clientHello, extension, serverHelloAndCertificate, serverName } from '../../helpers/tls-hello';
 
 const client: Endpoint = { ip: '192.168.1.10', port: 40000, mac: '02:00:00:00:00:0a' };
 const web: Endpoint = { ip: '192.168.1.80', port: 80, mac: '02:00:00:00:00:50' };
@@ -108,12 +108,65 @@ describe('application metadata of flows', () => {
     expect(counts.every((c) => typeof c === 'number' && c < 6)).toBe(true);
   });
 
-  it('adds no application columns to flows without payload', () => {
+  it('adds no application columns to flows without payload, but for a count of 0 risk signs', () => {
     const [syn] = flows([tcpFrame(client, web, { flags: 'S' })]);
-    expect(Object.keys(syn.attributes ?? {}).sort()).toEqual(['orig_ip_bytes', 'resp_ip_bytes']);
-    // Nothing to count, which is not the same as a count of 0.
+    expect(Object.keys(syn.attributes ?? {}).sort()).toEqual(['app_risks', 'orig_ip_bytes', 'resp_ip_bytes']);
+    expect(applicationRisks(syn.attributes)).toBe(0);
+    // Nothing to count, which is not the same as a count of 0: a record not read from packets.
     expect(applicationRedFlags(syn.attributes)).toBe(-1);
     expect(applicationRedFlags(undefined)).toBe(-1);
+    expect(applicationRisks({ orig_ip_bytes: 40, resp_ip_bytes: 0 })).toBe(-1);
+  });
+
+  it('counts the risk signs of TLS: no server name, ALPN offered without one, a port not for TLS, a self-signed certificate', () => {
+    const tls: Endpoint = { ip: '203.0.113.7', port: 443, mac: '02:00:00:00:00:fe' };
+    const hello = (extensions: Buffer[]) => clientHello(19, extensions).toString('latin1');
+    const alpn = extension(16, Buffer.from([0, 3, 2, 0x68, 0x32]));
+    const caSigned = serverHelloAndCertificate([certificate('Example Issuing CA', 'www.example.com')]).toString('latin1');
+    const selfSigned = serverHelloAndCertificate([certificate('example.com', 'example.com')]).toString('latin1');
+    const records = flows([
+      ...session(client, tls, hello([serverName('www.example.com'), alpn]), caSigned),
+      ...session({ ...client, port: 40001 }, tls, hello([]), caSigned),
+      ...session({ ...client, port: 40002 }, tls, hello([alpn]), caSigned),
+      ...session({ ...client, port: 40003 }, { ...tls, port: 9001 }, hello([serverName('www.example.com')]), caSigned),
+      ...session({ ...client, port: 40004 }, tls, hello([]), selfSigned),
+      // IMAP over TLS has a port of its own.
+      ...session({ ...client, port: 40005 }, { ...tls, port: 993 }, hello([serverName('imap.example.com')]), caSigned),
+    ]);
+    expect(records.map((r) => r.attributes?.app_risks)).toEqual([0, 1, 2, 1, 2, 0]);
+  });
+
+  it('counts the risk signs of HTTP: a port not for HTTP, a program delivered', () => {
+    const ok = 'HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html></html>';
+    const program = 'HTTP/1.1 200 OK\r\nContent-Type: application/x-msdownload\r\nContent-Length: 802816\r\n\r\nMZ\x90\x00';
+    const records = flows([
+      ...session(client, web, get('/'), ok),
+      ...session({ ...client, port: 40001 }, { ...web, port: 7080 }, get('/OK21pq'), ok),
+      ...session({ ...client, port: 40002 }, { ...web, port: 8080 }, get('/'), ok),
+      ...session({ ...client, port: 40003 }, web, get('/video/x/'), program),
+    ]);
+    expect(records.map((r) => r.attributes?.app_risks)).toEqual([0, 1, 0, 1]);
+  });
+
+  it('counts a DNS TXT answer carrying encoded data as a risk sign, not the TXT question itself', () => {
+    const answer = (query: Buffer, text: string) => {
+      const response = Buffer.from(query);
+      response[2] = 0x81;
+      response[7] = 1;
+      const data = Buffer.from(text, 'latin1');
+      return Buffer.concat([response, Buffer.from([0xc0, 12, 0, 16, 0, 1, 0, 0, 0, 60, 0, data.length + 1, data.length]), data]);
+    };
+    const encoded = Buffer.from(Array.from({ length: 150 }, (_, i) => (i * 7919 + 13) % 251)).toString('base64');
+    const q1 = dnsQuery('l.1.ns.example.pl', 16);
+    const q2 = dnsQuery('AS4134.asn.cymru.com', 16);
+    const [c2, lookup] = flows([
+      udpFrame({ ...client, port: 40002 }, resolver, q1),
+      udpFrame(resolver, { ...client, port: 40002 }, answer(q1, encoded)),
+      udpFrame({ ...client, port: 40003 }, resolver, q2),
+      udpFrame(resolver, { ...client, port: 40003 }, answer(q2, '4134 | CN | apnic | 2002-08-01 | CHINANET-BACKBONE No.31,Jin-rong Street, CN')),
+    ]);
+    expect(c2.attributes).toMatchObject({ dns_qtype_unusual: 1, app_risks: 1 });
+    expect(lookup.attributes).toMatchObject({ dns_qtype_unusual: 1, app_risks: 0 });
   });
 
   it('explains an injection attempt in words, first among the fields the flow default detector ranks', () => {
