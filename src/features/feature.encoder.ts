@@ -133,7 +133,7 @@ export class FeatureEncoder {
     const { values, at: from, own } = row;
     for (let j = 0; j < numeric.length; j++) {
       const at = rowIndex[j];
-      if (at >= 0) numeric[j].writeValue(values[from + at], out, base);
+      if (at >= 0) numeric[j].putFrom(values, from + at, out, base);
       else if (at === ROW_OWN) numeric[j].writeValue(own === undefined ? undefined : own[numericNames[j] as string], out, base);
       else numeric[j].write(r, out, base);
     }

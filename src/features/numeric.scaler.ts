@@ -123,6 +123,9 @@ export function numericColumnNames(def: NumericFeatureSpec): string[] {
   return def.missingIndicator ? [def.key, `${def.key}:missing`] : [def.key];
 }
 
+/** put()'s number, handed to putFrom() in an array. */
+const CELL = new Float64Array(1);
+
 export class NumericWriter {
   private readonly read: NumberReader;
   private readonly log: boolean;
@@ -148,20 +151,31 @@ export class NumericWriter {
 
   /** An attribute's value as a record holds it (anything: only finite numbers count), read elsewhere. */
   writeValue(v: unknown, out: Float64Array, base: number): void {
-    this.put(typeof v === 'number' && v - v === 0 ? v : NaN, out, base);
+    this.put(typeof v === 'number' ? v : NaN, out, base);
   }
 
   /** Row i of a column batch's values goes to out[i * stride ..]; null = the batch lacks the column. */
   writeColumn(numbers: Float64Array | null, rows: number, out: Float64Array, stride: number): void {
     for (let i = 0; i < rows; i++) {
-      const v = numbers === null ? NaN : numbers[i];
-      // What the record reader gives: a finite number, else NaN.
-      this.put(v - v === 0 ? v : NaN, out, i * stride);
+      if (numbers === null) this.put(NaN, out, i * stride);
+      else this.putFrom(numbers, i, out, i * stride);
     }
   }
 
   private put(v: number, out: Float64Array, base: number): void {
-    if (v !== v) {
+    CELL[0] = v;
+    this.putFrom(CELL, 0, out, base);
+  }
+
+  /**
+   * values[at] (NaN or not finite: missing) into its cell. The number is passed as an
+   * array and an index, never as a number: a fractional number that crosses
+   * a call V8 does not inline is allocated, and this runs for every numeric
+   * cell of every row.
+   */
+  putFrom(values: Float64Array, at: number, out: Float64Array, base: number): void {
+    let v = values[at];
+    if (v - v !== 0) {
       if (this.missingAt >= 0) out[base + this.missingAt] = 1;
       return;
     }

@@ -90,6 +90,8 @@ function rowsBefore(values: Float64Array, from: number, ranks: Int32Array, rows:
  * buckets of its range); at most 1024, 4 KB per column.
  */
 const BUCKETS_PER_KNOT = 4;
+/** Products of row counts are taken to their log before they leave this range. */
+const PRODUCT_LIMIT = 1e250;
 const MAX_BUCKETS = 1024;
 
 /**
@@ -149,25 +151,69 @@ export class ColumnKnots {
    * tolerance of each other count as equal.
    */
   rowsAsExtreme(c: number, x: number, slack: number = tolerance(x)): number {
-    const { values, ranks, rows } = this;
-    const k = this.knots;
-    const from = c * k;
+    const values = this.values;
+    const from = c * this.knots;
     const low = x - slack;
-    const high = x + slack;
     const bucketCount = this.bucketCount;
     let bucket = Math.floor((low - values[from]) * this.bucketScale[c]);
     if (bucket < 0) bucket = 0;
     else if (bucket >= bucketCount) bucket = bucketCount - 1;
     const at = c * (bucketCount + 1) + bucket;
-    let first = firstAtOrAbove(values, from, this.buckets[at], this.buckets[at + 1], low);
-    // Rounding can put x one bucket off near an edge: settle on the first knot at or above it.
+    // The first knot at or above low within the bucket (binary search, as firstAtOrAbove).
+    let first = this.buckets[at];
+    for (let hi = this.buckets[at + 1]; first < hi; ) {
+      const mid = (first + hi) >> 1;
+      if (values[from + mid] < low) first = mid + 1;
+      else hi = mid;
+    }
+    // Strictly between two knots, none within the tolerance (a continuous column, most of the time): one
+    // interpolation gives both sides. Written out here, without calls, so that it is inlined where rows are
+    // scored: a call that is not inlined allocates every fractional number it is passed or returns.
+    if (first > 0 && first < this.knots) {
+      const upper = values[from + first];
+      const lower = values[from + first - 1];
+      if (lower < low && upper > x + slack) {
+        const lowRank = this.ranks[first - 1];
+        const before = lowRank + 1 + (this.ranks[first] - lowRank - 1) * ((x - lower) / (upper - lower));
+        return before < this.rows - before ? before : this.rows - before;
+      }
+    }
+    return this.rowsAsExtremeNearKnots(c, x, slack, first);
+  }
+
+  /**
+   * Σ ln(rowsAsExtreme + ½) over the columns c of the row at data[from ..]
+   * where skip[c] is NaN (the values inside their column's range). The
+   * counts are multiplied and their log taken once per row, or whenever the
+   * product grows large (a count is at least ½): one log per row instead of
+   * one per column. One call per row, not per column: a call that is not
+   * inlined allocates every fractional number it is passed or returns.
+   */
+  sumLogRowsAsExtreme(data: Float64Array, from: number, skip: Float64Array): number {
+    let sum = 0;
+    let product = 1;
+    for (let c = 0; c < this.cols; c++) {
+      if (skip[c] === skip[c]) continue;
+      const x = data[from + c];
+      product *= this.rowsAsExtreme(c, x, tolerance(x)) + 0.5;
+      if (product > PRODUCT_LIMIT) {
+        sum += Math.log(product);
+        product = 1;
+      }
+    }
+    return sum + Math.log(product);
+  }
+
+  /** rowsAsExtreme for x within the tolerance of a knot, or `first` one bucket off (rounding near a bucket edge). */
+  private rowsAsExtremeNearKnots(c: number, x: number, slack: number, first: number): number {
+    const { values, ranks, rows } = this;
+    const k = this.knots;
+    const from = c * k;
+    const low = x - slack;
+    const high = x + slack;
+    // Settle on the first knot at or above low.
     while (first > 0 && values[from + first - 1] >= low) first--;
     while (first < k && values[from + first] < low) first++;
-    // Strictly between two knots, none within the tolerance (a continuous column, most of the time): one interpolation gives both sides.
-    if (first > 0 && first < k && values[from + first] > high && values[from + first - 1] < low) {
-      const before = rowsBefore(values, from, ranks, rows, first, x);
-      return before < rows - before ? before : rows - before;
-    }
     let past = first;
     while (past < k && values[from + past] <= high) past = this.runEnd[from + past];
     // A value within the tolerance of a knot is that knot's value: the counts are then the knot's own.

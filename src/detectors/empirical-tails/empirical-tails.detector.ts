@@ -71,6 +71,8 @@ interface Model {
   atMax: Float64Array;
   /** Each column's surprise at its median value: what explain() counts from. */
   usual: Float64Array;
+  /** Scratch row of surpriseSum: each column's edgeSurprise. */
+  edges: Float64Array;
 }
 
 function model(knots: ColumnKnots, scaleUp: Float64Array, scaleDown: Float64Array): Model {
@@ -80,7 +82,7 @@ function model(knots: ColumnKnots, scaleUp: Float64Array, scaleDown: Float64Arra
   const middle = nearestRank(knots.ranks, (knots.rows - 1) / 2);
   const atMin = at((c) => knots.min(c));
   const atMax = at((c) => knots.max(c));
-  const partial = { knots, scaleUp, scaleDown, logRows, atMin, atMax, usual: new Float64Array(knots.cols) };
+  const partial = { knots, scaleUp, scaleDown, logRows, atMin, atMax, usual: new Float64Array(knots.cols), edges: new Float64Array(knots.cols) };
   partial.usual = Float64Array.from({ length: knots.cols }, (_, c) => surprise(partial, c, knots.values[c * knots.knots + middle], Infinity));
   return partial;
 }
@@ -229,34 +231,21 @@ function edgeSurprise(m: Model, c: number, x: number, maxExcess: number): number
   return NaN;
 }
 
-/** Products of row counts are taken to their log before they leave this range (a count is at least ½). */
-const PRODUCT_LIMIT = 1e250;
-
 /**
- * The sum of one row's column surprises. A value inside its column's range
- * adds ln(n + 1) − ln(rows as extreme + ½): the counts are multiplied and
- * their log taken once per row (or when the product grows large), not once
- * per column, which was a third of scoring (equal to the per-column sum up
- * to rounding in the last bits).
+ * The sum of one row's column surprises: each value at or beyond its
+ * column's edges as edgeSurprise says; each one inside adds ln(n + 1) −
+ * ln(rows as extreme + ½), whose logs ColumnKnots sums for the row at once.
+ * `edges` is the model's scratch row.
  */
 function surpriseSum(m: Model, data: Float64Array, from: number, maxExcess: number): number {
-  const knots = m.knots;
-  const cols = knots.cols;
+  const edges = m.edges;
   let sum = 0;
-  let product = 1;
-  for (let c = 0; c < cols; c++) {
-    const x = data[from + c];
-    const edge = edgeSurprise(m, c, x, maxExcess);
-    if (edge === edge) {
-      sum += edge;
-      continue;
-    }
-    sum += m.logRows;
-    product *= knots.rowsAsExtreme(c, x, tolerance(x)) + 0.5;
-    if (product > PRODUCT_LIMIT) {
-      sum -= Math.log(product);
-      product = 1;
-    }
+  let inside = 0;
+  for (let c = 0; c < edges.length; c++) {
+    const edge = edgeSurprise(m, c, data[from + c], maxExcess);
+    edges[c] = edge;
+    if (edge === edge) sum += edge;
+    else inside++;
   }
-  return sum - Math.log(product);
+  return sum + inside * m.logRows - m.knots.sumLogRowsAsExtreme(data, from, edges);
 }
