@@ -40,6 +40,12 @@ export class DecodedPacket {
   srcPort = -1;
   dstPort = -1;
   tcpFlags = 0;
+  /**
+   * Sequence and acknowledgement numbers as signed 32-bit integers: the TCP
+   * state counts modulo 2^32 either way, and to V8 an int32 is a small
+   * integer while half of all uint32 values are heap numbers, allocated each
+   * time one is passed to a call (twice per TCP packet).
+   */
   tcpSeq = 0;
   tcpAck = 0;
   tcpWindow = 0;

@@ -108,7 +108,7 @@ export class FlowTable {
     const now = packet.timestampMs;
     if (now >= this.nextSweepAt && now > this.earliestDue) this.expire(now);
     const srcPort = flowSrcPort(packet);
-    const flow = this.flowFor(packet, srcPort, flowDstPort(packet), now);
+    const flow = this.flowFor(packet, srcPort, flowDstPort(packet));
     flow.add(packet, packet.srcIp === flow.origIp && srcPort === flow.origPort);
     if (flow.closedAt < 0 && flow.tcp?.finished) flow.closedAt = now;
     // Only a packet changes what a deadline counts from: kept on the flow, a sweep reads it instead of working it out again.
@@ -119,7 +119,9 @@ export class FlowTable {
   }
 
   /** The packet's flow: the open one, or a new one if there is none or it is over. */
-  private flowFor(packet: DecodedPacket, srcPort: number, dstPort: number, now: number): Flow {
+  private flowFor(packet: DecodedPacket, srcPort: number, dstPort: number): Flow {
+    // Read here, not passed in: a fractional number passed to a call that is not inlined is allocated, once per packet.
+    const now = packet.timestampMs;
     // Both directions share one key: the endpoints are put in a fixed order (any fixed order will do).
     const ipv4 = packet.srcIp === packet.srcIpv4Text && packet.dstIp === packet.dstIpv4Text;
     const forward = ipv4

@@ -7,7 +7,7 @@ import { decodeLinkLayer, EtherType, LINK_UNKNOWN } from './link-layer';
 import { IpProtocol, protocolName } from './protocols';
 
 // Used per packet: copied out of the imported object once (see bytes.ts).
-const { u16be, u32be, i32be } = Bytes;
+const { u16be, i32be } = Bytes;
 const { TCP, UDP, ICMP, ICMPV6, ARP } = IpProtocol;
 const { IPV4, IPV6 } = EtherType;
 const ETHERTYPE_ARP = EtherType.ARP;
@@ -157,8 +157,8 @@ export class PacketDecoder {
     const packet = this.packet;
     packet.srcPort = u16be(buf, offset);
     packet.dstPort = u16be(buf, offset + 2);
-    packet.tcpSeq = u32be(buf, offset + 4);
-    packet.tcpAck = u32be(buf, offset + 8);
+    packet.tcpSeq = i32be(buf, offset + 4);
+    packet.tcpAck = i32be(buf, offset + 8);
     packet.tcpFlags = buf[offset + 13];
     packet.tcpWindow = u16be(buf, offset + 14);
     packet.payloadLength = ipPayloadLength - headerLength;

@@ -57,7 +57,8 @@ export class TcpEndpoint {
 
   /** Restarts relative numbering at `seq`, which covers `segmentLength` sequence numbers. */
   initSequence(seq: number, segmentLength: number): void {
-    this.base = seq >>> 0;
+    // Signed, like the decoder's numbers: equal modulo 2^32 is equal.
+    this.base = seq | 0;
     this.ackRel = 0;
     this.lastRel = segmentLength;
   }
@@ -215,7 +216,7 @@ function initEndpoint(endpoint: TcpEndpoint, flags: number, seq: number, segment
       return;
     case SYN_SENT:
     case SYN_ACK_SENT:
-      if (syn && seq >>> 0 !== endpoint.base) endpoint.initSequence(seq, segmentLength);
+      if (syn && (seq | 0) !== endpoint.base) endpoint.initSequence(seq, segmentLength);
       return;
     case ESTABLISHED:
     case PARTIAL:

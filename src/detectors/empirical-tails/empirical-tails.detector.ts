@@ -71,19 +71,24 @@ interface Model {
   atMax: Float64Array;
   /** Each column's surprise at its median value: what explain() counts from. */
   usual: Float64Array;
-  /** Scratch row of surpriseSum: each column's edgeSurprise. */
+  /** Tail scales beyond the range counted at most (the detector's maxExcess). */
+  maxExcess: number;
+  /** Scratch row of surpriseSum: each column's edge surprise. */
   edges: Float64Array;
+  /** surprise()'s number in and out of edgeSurprise. */
+  cell: Float64Array;
 }
 
-function model(knots: ColumnKnots, scaleUp: Float64Array, scaleDown: Float64Array): Model {
+function model(knots: ColumnKnots, scaleUp: Float64Array, scaleDown: Float64Array, maxExcess: number): Model {
   const logRows = Math.log(knots.rows + 1);
   const at = (value: (c: number) => number) =>
     Float64Array.from({ length: knots.cols }, (_, c) => logRows - Math.log(knots.rowsAsExtreme(c, value(c)) + 0.5));
   const middle = nearestRank(knots.ranks, (knots.rows - 1) / 2);
   const atMin = at((c) => knots.min(c));
   const atMax = at((c) => knots.max(c));
-  const partial = { knots, scaleUp, scaleDown, logRows, atMin, atMax, usual: new Float64Array(knots.cols), edges: new Float64Array(knots.cols) };
-  partial.usual = Float64Array.from({ length: knots.cols }, (_, c) => surprise(partial, c, knots.values[c * knots.knots + middle], Infinity));
+  const cols = knots.cols;
+  const partial = { knots, scaleUp, scaleDown, logRows, atMin, atMax, usual: new Float64Array(cols), maxExcess, edges: new Float64Array(cols), cell: new Float64Array(2) };
+  partial.usual = Float64Array.from({ length: cols }, (_, c) => surprise(partial, c, knots.values[c * knots.knots + middle]));
   return partial;
 }
 
@@ -118,7 +123,7 @@ export class EmpiricalTailsDetector implements Detector {
       for (let i = 0; i < k; i++) values[c * k + i] = column[ranks[i]];
       [scaleUp[c], scaleDown[c]] = tailScales(column, MIN_TAIL_SCALE);
     }
-    this.model = model(new ColumnKnots(values, ranks, X.cols, X.rows), scaleUp, scaleDown);
+    this.model = model(new ColumnKnots(values, ranks, X.cols, X.rows), scaleUp, scaleDown, this.params.maxExcess);
   }
 
   score(X: Matrix): Float64Array {
@@ -126,17 +131,16 @@ export class EmpiricalTailsDetector implements Detector {
     const cols = m.knots.cols;
     assertColumns(this.name, X, cols);
     const out = new Float64Array(X.rows);
-    const maxExcess = this.params.maxExcess;
     const data = X.data;
     if (this.params.combine === 'sum') {
-      for (let r = 0; r < X.rows; r++) out[r] = surpriseSum(m, data, r * cols, maxExcess);
+      for (let r = 0; r < X.rows; r++) out[r] = surpriseSum(m, data, r * cols);
       return out;
     }
     for (let r = 0, o = 0; r < X.rows; r++, o += cols) {
       let max = 0;
       let sum = 0;
       for (let c = 0; c < cols; c++) {
-        const s = surprise(m, c, data[o + c], maxExcess);
+        const s = surprise(m, c, data[o + c]);
         if (s > max) max = s;
         sum += s;
       }
@@ -154,7 +158,7 @@ export class EmpiricalTailsDetector implements Detector {
     const m = this.fitted();
     const cols = m.knots.cols;
     assertColumns(this.name, { rows: 1, cols: row.length, data: row }, cols);
-    return Float64Array.from({ length: cols }, (_, c) => Math.max(0, surprise(m, c, row[c], this.params.maxExcess) - m.usual[c]));
+    return Float64Array.from({ length: cols }, (_, c) => Math.max(0, surprise(m, c, row[c]) - m.usual[c]));
   }
 
   serialize(): SerializedDetector {
@@ -186,7 +190,8 @@ export class EmpiricalTailsDetector implements Detector {
     }
     if (s.scaleUp.length !== s.cols || s.scaleDown.length !== s.cols) throw fail('tail scales do not match cols');
     if ([...s.scaleUp, ...s.scaleDown].some((v) => !(v > 0))) throw fail('tail scales must be positive');
-    return new EmpiricalTailsDetector(params, model(new ColumnKnots(values, ranks, s.cols, s.rows), Float64Array.from(s.scaleUp), Float64Array.from(s.scaleDown)));
+    const knots = new ColumnKnots(values, ranks, s.cols, s.rows);
+    return new EmpiricalTailsDetector(params, model(knots, Float64Array.from(s.scaleUp), Float64Array.from(s.scaleDown), params.maxExcess));
   }
 
   private fitted(): Model {
@@ -207,43 +212,49 @@ function nearestRank(ranks: Int32Array, rank: number): number {
  * side (the ½ keeps a value never reached finite), plus, beyond the training
  * range, the distance in tail scales, at most `maxExcess` of them.
  */
-function surprise(m: Model, c: number, x: number, maxExcess: number): number {
-  const edge = edgeSurprise(m, c, x, maxExcess);
-  return edge === edge ? edge : m.logRows - Math.log(m.knots.rowsAsExtreme(c, x, tolerance(x)) + 0.5);
+function surprise(m: Model, c: number, x: number): number {
+  m.cell[0] = x;
+  edgeSurpriseAt(m, c, m.cell, 0, m.cell, 1);
+  const edge = m.cell[1];
+  return edge === edge ? edge : m.logRows - Math.log(m.knots.rowsAsExtreme(c, x) + 0.5);
 }
 
-/** The surprise of a value at or beyond a column's minimum or maximum; NaN for one strictly inside. */
-function edgeSurprise(m: Model, c: number, x: number, maxExcess: number): number {
-  const knots = m.knots;
-  const max = knots.max(c);
-  const min = knots.min(c);
+/**
+ * Into out[o], the surprise of data[at] in column c when it is at or beyond
+ * the column's minimum or maximum; NaN for a value strictly inside. Numbers
+ * in and out through arrays, as ColumnKnots.countAt and for its reason.
+ */
+function edgeSurpriseAt(m: Model, c: number, data: Float64Array, at: number, out: Float64Array, o: number): void {
+  const x = data[at];
+  const max = m.knots.max(c);
+  const min = m.knots.min(c);
   const slack = tolerance(x);
+  let excess = NaN;
   if (x >= max - slack) {
-    if (x <= max + slack) return m.atMax[c];
-    const excess = (x - max) / m.scaleUp[c];
-    return m.logRows + LN2 + (excess < maxExcess ? excess : maxExcess);
+    if (x <= max + slack) out[o] = m.atMax[c];
+    else excess = (x - max) / m.scaleUp[c];
+  } else if (x <= min + slack) {
+    if (x >= min - slack) out[o] = m.atMin[c];
+    else excess = (min - x) / m.scaleDown[c];
+  } else {
+    out[o] = NaN;
   }
-  if (x <= min + slack) {
-    if (x >= min - slack) return m.atMin[c];
-    const excess = (min - x) / m.scaleDown[c];
-    return m.logRows + LN2 + (excess < maxExcess ? excess : maxExcess);
-  }
-  return NaN;
+  if (excess === excess) out[o] = m.logRows + LN2 + (excess < m.maxExcess ? excess : m.maxExcess);
 }
 
 /**
  * The sum of one row's column surprises: each value at or beyond its
- * column's edges as edgeSurprise says; each one inside adds ln(n + 1) −
+ * column's edges as edgeSurpriseAt says; each one inside adds ln(n + 1) −
  * ln(rows as extreme + ½), whose logs ColumnKnots sums for the row at once.
  * `edges` is the model's scratch row.
  */
-function surpriseSum(m: Model, data: Float64Array, from: number, maxExcess: number): number {
+function surpriseSum(m: Model, data: Float64Array, from: number): number {
   const edges = m.edges;
   let sum = 0;
   let inside = 0;
   for (let c = 0; c < edges.length; c++) {
-    const edge = edgeSurprise(m, c, data[from + c], maxExcess);
-    edges[c] = edge;
+    edgeSurpriseAt(m, c, data, from + c, edges, c);
+    const edge = edges[c];
     if (edge === edge) sum += edge;
     else inside++;
   }
