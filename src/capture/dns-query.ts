@@ -1,3 +1,5 @@
+import { ByteEntropy } from './byte-entropy';
+
 /**
  * Reads the first question of a DNS message (RFC 1035 §4.1): how long its
  * name is and how random its characters look. DNS tunnels (iodine, dnscat,
@@ -19,9 +21,8 @@ const HEADER = 12;
 const MAX_NAME_WIRE = 255;
 const LABEL_POINTER = 0xc0;
 
-/** Reused across calls: per-character counts and the characters seen, so a read allocates nothing. */
-const counts = new Uint16Array(256);
-const seen = new Uint8Array(MAX_NAME_WIRE);
+/** Reused across calls, so a read allocates nothing. */
+const name = new ByteEntropy();
 
 /**
  * Fills `out` from the message at `buf[offset..end)`; returns false (and
@@ -33,45 +34,30 @@ export function readDnsQuestion(buf: Uint8Array, offset: number, end: number, ou
   const questions = (buf[offset + 4] << 8) | buf[offset + 5];
   if (questions === 0) return false;
   let pos = offset + HEADER;
-  let chars = 0;
-  let distinct = 0;
   let labels = 0;
   let wire = 1;
   for (;;) {
-    if (pos >= end) return clear(distinct);
+    if (pos >= end) return unreadable();
     const length = buf[pos];
     if (length === 0) break;
-    if ((length & LABEL_POINTER) !== 0 || pos + 1 + length > end) return clear(distinct);
+    if ((length & LABEL_POINTER) !== 0 || pos + 1 + length > end) return unreadable();
     wire += length + 1;
-    if (wire > MAX_NAME_WIRE) return clear(distinct);
+    if (wire > MAX_NAME_WIRE) return unreadable();
     for (let i = pos + 1; i <= pos + length; i++) {
       // Names are case-insensitive: fold ASCII letters so 0x20-randomised case does not look random.
       const b = buf[i];
-      const c = b >= 0x41 && b <= 0x5a ? b | 0x20 : b;
-      if (counts[c]++ === 0) seen[distinct++] = c;
-      chars++;
+      name.add(b >= 0x41 && b <= 0x5a ? b | 0x20 : b);
     }
     labels++;
     pos += length + 1;
   }
-  out.nameLength = labels === 0 ? 0 : chars + labels - 1;
-  out.entropy = entropy(chars, distinct);
+  out.nameLength = labels === 0 ? 0 : name.total + labels - 1;
+  out.entropy = name.take();
   out.type = pos + 2 < end ? (buf[pos + 1] << 8) | buf[pos + 2] : 0;
   return true;
 }
 
-/** Entropy of the counted characters; clears the counts for the next call. */
-function entropy(chars: number, distinct: number): number {
-  let bits = 0;
-  for (let i = 0; i < distinct; i++) {
-    const p = counts[seen[i]] / chars;
-    bits -= p * Math.log2(p);
-    counts[seen[i]] = 0;
-  }
-  return bits;
-}
-
-function clear(distinct: number): false {
-  for (let i = 0; i < distinct; i++) counts[seen[i]] = 0;
+function unreadable(): false {
+  name.clear();
   return false;
 }

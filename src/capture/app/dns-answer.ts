@@ -1,3 +1,5 @@
+import { ByteEntropy } from '../byte-entropy';
+
 /**
  * Reads the text a DNS response carries in its TXT answers (RFC 1035
  * §3.3.14): how much there is and how random its characters look, as the
@@ -18,9 +20,8 @@ const HEADER = 12;
 const TYPE_TXT = 16;
 const LABEL_POINTER = 0xc0;
 
-/** Reused across calls (see dns-query.ts): per-byte counts and the bytes seen. */
-const counts = new Uint32Array(256);
-const seen = new Uint8Array(256);
+/** Reused across calls, so a read allocates nothing. */
+const text = new ByteEntropy();
 
 /**
  * Fills `out` from the response at `buf[offset..end)`, whose one question
@@ -32,8 +33,7 @@ export function readTxtAnswers(buf: Uint8Array, offset: number, end: number, que
   if (end - offset < HEADER || (buf[offset + 2] & 0x80) === 0) return false;
   const answers = (buf[offset + 6] << 8) | buf[offset + 7];
   let pos = offset + HEADER + questionWire + 4;
-  let chars = 0;
-  let distinct = 0;
+  text.clear();
   for (let a = 0; a < answers && pos < end; a++) {
     pos = skipName(buf, pos, end);
     if (pos < 0 || pos + 10 > end) break;
@@ -44,22 +44,13 @@ export function readTxtAnswers(buf: Uint8Array, offset: number, end: number, que
       // Character-strings: a length byte, then that many bytes.
       for (let at = pos; at < dataEnd && at < end; at += 1 + buf[at]) {
         const stop = Math.min(at + 1 + buf[at], dataEnd, end);
-        for (let i = at + 1; i < stop; i++) {
-          if (counts[buf[i]]++ === 0) seen[distinct++] = buf[i];
-          chars++;
-        }
+        for (let i = at + 1; i < stop; i++) text.add(buf[i]);
       }
     }
     pos = dataEnd;
   }
-  let bits = 0;
-  for (let i = 0; i < distinct; i++) {
-    const p = counts[seen[i]] / chars;
-    bits -= p * Math.log2(p);
-    counts[seen[i]] = 0;
-  }
-  out.chars = chars;
-  out.entropy = bits;
+  out.chars = text.total;
+  out.entropy = text.take();
   return true;
 }
 
