@@ -26,9 +26,11 @@ function runFlows(packets: Timed[], options: Partial<FlowTableOptions> = {}): { 
 /** Builds one TCP conversation with real sequence numbers, 10 ms between packets. */
 class Conversation {
   readonly packets: Timed[] = [];
-  private seq = { c: 1000, s: 5000 };
+  private readonly seq: { c: number; s: number };
 
-  constructor(private t = 1_000_000, readonly c: Endpoint = client, readonly s: Endpoint = server) {}
+  constructor(private t = 1_000_000, readonly c: Endpoint = client, readonly s: Endpoint = server, isn = { c: 1000, s: 5000 }) {
+    this.seq = { ...isn };
+  }
 
   client(flags: string, payload = 0, extra: Partial<TcpOptions> = {}): this {
     return this.send('c', flags, payload, extra);
@@ -53,7 +55,7 @@ class Conversation {
     const ack = flags.includes('A') ? this.seq[other] : 0;
     this.t += 10;
     this.packets.push({ t: this.t, frame: tcpFrame(from, to, { flags, seq: this.seq[side], ack, payload, ...extra }) });
-    this.seq[side] += payload + (flags.includes('S') ? 1 : 0) + (flags.includes('F') ? 1 : 0);
+    this.seq[side] = (this.seq[side] + payload + (flags.includes('S') ? 1 : 0) + (flags.includes('F') ? 1 : 0)) >>> 0;
     return this;
   }
 }
@@ -87,6 +89,15 @@ describe('flow table', () => {
       history: 'ShADadFf',
       attributes: { orig_ip_bytes: 6 * 40 + 300, resp_ip_bytes: 4 * 40 + 1200, app_risks: 0 },
     });
+  });
+
+  it('counts sequence numbers above 2^31 and across the 2^32 wrap like small ones', () => {
+    const talk = (c: Conversation) => c.handshake().client('PA', 300).server('A').server('PA', 1200).client('A').client('FA').server('FA').client('A');
+    const small = only(talk(new Conversation()).packets);
+    // The client's numbers wrap past 2^32 in mid-conversation; the server's start above 2^31.
+    const large = only(talk(new Conversation(undefined, client, server, { c: 0xffffff00, s: 0x9000_0000 })).packets);
+    expect(large).toEqual(small);
+    expect(large).toMatchObject({ bytesOut: 300, bytesIn: 1200, connState: 'SF', history: 'ShADadFf' });
   });
 
   it.each<[string, (c: Conversation) => Conversation, string, string]>([
