@@ -109,7 +109,13 @@ async function runScenario(file: string, scenario: Scenario, models: string): Pr
   const started = process.hrtime.bigint();
   const pipeline = capturePipeline(createReadStream(file, { highWaterMark: 1 << 20 }), scenario.options);
   if (detection) {
-    const summary = await scoreRecords(detection, { profile: { site: DEFAULT_SITE, name: 'bench' }, batches: pipeline, sink: async () => undefined, reorderByStart: true });
+    const summary = await scoreRecords(detection, {
+      profile: { site: DEFAULT_SITE, name: 'bench' },
+      batches: pipeline,
+      sink: async () => undefined,
+      reorderByStart: true,
+      startWatermark: (batch) => pipeline.startWatermark(batch),
+    });
     records = summary.records;
     anomalies = summary.anomalies;
   } else {

@@ -62,6 +62,11 @@ export class CaptureFile implements AsyncIterable<TrafficRecord[]> {
     return this.pipeline.stats;
   }
 
+  /** See CapturePipeline.startWatermark. */
+  startWatermark(batch: readonly TrafficRecord[]): number {
+    return this.pipeline.startWatermark(batch);
+  }
+
   fraction(): number {
     return this.size === 0 ? 1 : this.bytesRead / this.size;
   }

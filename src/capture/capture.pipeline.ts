@@ -39,6 +39,8 @@ export interface CapturePipelineStats {
 }
 
 const NO_BATCHES: TrafficRecord[][] = [];
+/** How far out of time order a capture's packets may be for its flow lines to come out in start order (see startWatermark). */
+const REORDER_SLACK_MS = 10_000;
 
 /**
  * Capture file or stream in, batches of TrafficRecords out, ready to be sent
@@ -64,6 +66,8 @@ export class CapturePipeline implements AsyncIterable<TrafficRecord[]> {
   private ready: TrafficRecord[][] = [];
   private batchStartedAt = 0;
   private started = false;
+  /** Per batch of flows from packets, the earliest start a later record can have. */
+  private readonly watermarks = new WeakMap<readonly TrafficRecord[], number>();
 
   constructor(private readonly source: CaptureSource, private readonly options: CapturePipelineOptions) {
     this.batchSize = options.batchSize ?? 1000;
@@ -78,6 +82,16 @@ export class CapturePipeline implements AsyncIterable<TrafficRecord[]> {
       zeek: this.zeekStats,
       features: (this.packetFeatures ?? this.flowFeatures)?.stats,
     };
+  }
+
+  /**
+   * The earliest start any record after `batch` can have (-Infinity when
+   * unknown: packets, Zeek logs). Flows are reported as they end, so a
+   * consumer that wants them in start order can put out every record that
+   * starts before this once `batch` is in.
+   */
+  startWatermark(batch: readonly TrafficRecord[]): number {
+    return this.watermarks.get(batch) ?? -Infinity;
   }
 
   /** Reads the source; a pipeline, like its source, can be iterated once. */
@@ -147,17 +161,20 @@ export class CapturePipeline implements AsyncIterable<TrafficRecord[]> {
   private push(record: TrafficRecord): void {
     if (this.batch.length === 0) this.batchStartedAt = Date.now();
     this.batch.push(record);
-    if (this.batch.length >= this.batchSize) {
-      this.ready.push(this.batch);
-      this.batch = [];
-    }
+    if (this.batch.length >= this.batchSize) this.close(this.flowTable?.startWatermark(REORDER_SLACK_MS));
+  }
+
+  /** Hands out the batch being filled; `watermark` bounds the starts of the records after it. */
+  private close(watermark: number | undefined): void {
+    if (watermark !== undefined) this.watermarks.set(this.batch, watermark);
+    this.ready.push(this.batch);
+    this.batch = [];
   }
 
   /** Full batches, plus the partial one at the end or when it waited too long. */
   private takeBatches(final: boolean): TrafficRecord[][] {
     if (this.batch.length > 0 && (final || Date.now() - this.batchStartedAt >= this.maxBatchDelayMs)) {
-      this.ready.push(this.batch);
-      this.batch = [];
+      this.close(final ? Infinity : this.flowTable?.startWatermark(REORDER_SLACK_MS));
     }
     if (this.ready.length === 0) return NO_BATCHES;
     const taken = this.ready;

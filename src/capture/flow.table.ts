@@ -82,6 +82,8 @@ export class FlowTable {
   private count = 0;
   private readonly options: FlowTableOptions;
   private nextSweepAt = Number.NEGATIVE_INFINITY;
+  /** The latest packet time seen. */
+  private latest = Number.NEGATIVE_INFINITY;
   /** No open flow is due before this (a lower bound): sweeps with nothing due are skipped. */
   private earliestDue = Number.POSITIVE_INFINITY;
 
@@ -106,6 +108,7 @@ export class FlowTable {
       return;
     }
     const now = packet.timestampMs;
+    if (now > this.latest) this.latest = now;
     if (now >= this.nextSweepAt && now > this.earliestDue) this.expire(now);
     const srcPort = flowSrcPort(packet);
     const flow = this.flowFor(packet, srcPort, flowDstPort(packet));
@@ -174,6 +177,18 @@ export class FlowTable {
     this.earliestDue = earliest;
     if (due.length > 1) this.byDeadline(due);
     for (const flow of due) this.finish(flow);
+  }
+
+  /**
+   * The earliest start a flow reported from now on can have: that of the
+   * oldest open flow, or of a flow the next packets open, which start no
+   * earlier than `reorderSlackMs` before the latest packet (captures from
+   * several queues are out of time order by far less).
+   */
+  startWatermark(reorderSlackMs: number): number {
+    let oldest = this.latest - reorderSlackMs;
+    for (let flow = this.order.oldest; flow; flow = this.order.newerThan(flow)) if (flow.start < oldest) oldest = flow.start;
+    return oldest;
   }
 
   /** Reports every flow still open, in deadline order: the end of the capture. */

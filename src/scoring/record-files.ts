@@ -5,6 +5,7 @@ import { ErrorCode } from '../errors/error-codes';
 import type { CsvOptions } from '../import/csv.format';
 import { DATASET_FORMATS, DatasetReader, type DatasetFormat } from '../import/dataset.reader';
 import type { Profile } from '../profiles/profile.service';
+import type { TrafficRecord } from '../records/traffic-record';
 import { inputFileSize } from '../util/input-file';
 
 export const RECORD_FILE_FORMATS = [...CAPTURE_FILE_FORMATS, ...DATASET_FORMATS] as const;
@@ -22,6 +23,8 @@ export interface RecordFileOptions {
 export type RecordFile = ({ type: 'capture'; reader: CaptureFile } | { type: 'dataset'; reader: DatasetReader }) & {
   /** The records come as they end, not in input order: the flows of a packet capture. */
   endOrdered: boolean;
+  /** For end-ordered records, the earliest start a record after `batch` can have (see CapturePipeline.startWatermark). */
+  startWatermark?(batch: readonly TrafficRecord[]): number;
 };
 
 export function isRecordFileFormat(format: string): format is RecordFileFormat {
@@ -34,7 +37,7 @@ export async function openRecordFile(profile: Profile, opts: RecordFileOptions):
   if (format === 'pcap' || format === 'zeek') {
     const kind = captureKindOf(profile);
     const reader = await CaptureFile.open({ format, file, kind, batchSize, labelColumn: opts.csv?.labelColumn });
-    return { type: 'capture', reader, endOrdered: format === 'pcap' && kind === 'flow' };
+    return { type: 'capture', reader, endOrdered: format === 'pcap' && kind === 'flow', startWatermark: (batch) => reader.startWatermark(batch) };
   }
   if (profile.kind !== 'TABULAR') {
     throw new AppError(ErrorCode.BAD_USER_INPUT, `Profile "${profile.name}" holds ${profile.kind.toLowerCase()} records; ${format} rows need a tabular profile`, {

@@ -12,6 +12,12 @@ export interface ScoreOptions {
   sink: TextSink;
   /** Records arrive out of input order (capture flows, reported when they end): restore start order. */
   reorderByStart: boolean;
+  /**
+   * With reorderByStart, the earliest start a record after `batch` can have
+   * (see CapturePipeline.startWatermark): the lines before it go out at once
+   * instead of waiting for the end of the input.
+   */
+  startWatermark?(batch: readonly TrafficRecord[]): number;
   /** Explain normal records too, not just anomalies (slow). */
   explainAll?: boolean;
   onProgress?(progress: { records: number; anomalies: number }): void;
@@ -54,7 +60,7 @@ export async function scoreRecords(detection: DetectionService, opts: ScoreOptio
   let records = 0;
   let anomalies = 0;
 
-  const emit = async (predictions: Prediction[]): Promise<void> => {
+  const emit = async (batch: readonly TrafficRecord[], predictions: Prediction[]): Promise<void> => {
     const lines: string[] = [];
     for (const p of predictions) {
       const line = scoreLine(p, opts.explainAll ?? false);
@@ -70,20 +76,25 @@ export async function scoreRecords(detection: DetectionService, opts: ScoreOptio
       destinations.add(p.record.destIp);
     }
     if (lines.length > 0) await opts.sink(`${lines.join('\n')}\n`);
+    if (ordered && opts.startWatermark) await ordered.release(opts.startWatermark(batch), opts.sink);
     records += predictions.length;
     opts.onProgress?.({ records, anomalies });
   };
 
-  const inFlight: Promise<Prediction[]>[] = [];
+  const inFlight: { batch: TrafficRecord[]; scoring: Promise<Prediction[]> }[] = [];
+  const emitFirst = async (): Promise<void> => {
+    const { batch, scoring } = inFlight.shift() as (typeof inFlight)[number];
+    await emit(batch, await scoring);
+  };
   try {
     for await (const batch of opts.batches) {
       const scoring = detection.detect(opts.profile, batch, 'import');
       // Awaited below in order; this keeps a failure from going unobserved while an earlier batch is awaited.
       scoring.catch(() => undefined);
-      inFlight.push(scoring);
-      if (inFlight.length > 1) await emit(await (inFlight.shift() as Promise<Prediction[]>));
+      inFlight.push({ batch, scoring });
+      if (inFlight.length > 1) await emitFirst();
     }
-    for (const scoring of inFlight) await emit(await scoring);
+    while (inFlight.length > 0) await emitFirst();
     await ordered?.drain(opts.sink);
   } finally {
     await ordered?.close();

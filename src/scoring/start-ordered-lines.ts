@@ -26,13 +26,18 @@ const RUN_CHUNK_BYTES = 64 * 1024;
 /**
  * Puts lines in the order of a key (a flow's start time), ties in the order
  * they came. The flow table reports flows when they end, so a capture's flow
- * lines arrive out of start order; this restores it with bounded memory: every
- * `maxBuffered` lines are sorted and spilled to a temporary file, and `drain`
- * merges the files; `close` deletes them. Lines must not contain newlines (JSON lines do not).
+ * lines arrive out of start order; this restores it with bounded memory:
+ * every `maxBuffered` lines are sorted and spilled to a temporary file, and
+ * lines go out merged from the files and the buffer. `release(watermark)`
+ * writes the lines whose key is below a watermark — the earliest key a line
+ * still to come can have, which the capture knows from its open flows — so
+ * that a capture's lines stream out as it is read and mostly never touch
+ * the disk; `drain` writes the rest, `close` deletes the files. Lines must
+ * not contain newlines (JSON lines do not).
  */
 export class StartOrderedLines {
   private buffer: Entry[] = [];
-  private readonly runFiles: string[] = [];
+  private readonly runs: Run[] = [];
   private dir: string | undefined;
   private seq = 0;
 
@@ -44,47 +49,59 @@ export class StartOrderedLines {
     return this.buffer.length >= this.maxBuffered ? this.spill() : undefined;
   }
 
-  /** Writes every line in key order to `sink`. */
-  async drain(sink: TextSink): Promise<void> {
-    const runs: Run[] = [];
-    try {
-      for (const file of this.runFiles) runs.push({ head: undefined, entries: [], at: 0, file: await RunFile.open(file) });
-      runs.push({ head: undefined, entries: this.buffer.sort(byKey), at: 0, file: undefined });
-      for (const run of runs) await advance(run);
-      let out: string[] = [];
-      for (;;) {
-        let min: Run | undefined;
-        for (const run of runs) if (run.head && (!min?.head || byKey(run.head, min.head) < 0)) min = run;
-        if (!min?.head) break;
-        out.push(min.head.line);
-        if (out.length >= 1000) {
-          await sink(`${out.join('\n')}\n`);
-          out = [];
-        }
-        // Most steps stay within the chunk already read: no await, which per line cost more than the merge itself.
-        if (min.at < min.entries.length) min.head = min.entries[min.at++];
-        else await advance(min);
-      }
-      if (out.length > 0) await sink(`${out.join('\n')}\n`);
-    } finally {
-      for (const run of runs) await run.file?.close();
-    }
-    this.buffer = [];
+  /** Writes, in key order, every line whose key is below `watermark` (no line added later may have a lower key). */
+  async release(watermark: number, sink: TextSink): Promise<void> {
+    const buffered = this.buffer.sort(byKey);
+    let below = 0;
+    while (below < buffered.length && buffered[below].key < watermark) below++;
+    if (below === 0 && this.runs.length === 0) return;
+    this.buffer = buffered.slice(below);
+    const memory: Run = { head: undefined, entries: buffered.slice(0, below), at: 0, file: undefined };
+    await advance(memory);
+    await this.merge([...this.runs, memory], watermark, sink);
   }
 
-  /** Deletes the temporary files, drained or not. */
+  /** Writes every line in key order. */
+  drain(sink: TextSink): Promise<void> {
+    return this.release(Infinity, sink);
+  }
+
+  /** Closes and deletes the temporary files, drained or not. */
   async close(): Promise<void> {
+    for (const run of this.runs) await run.file?.close();
+    this.runs.length = 0;
     if (this.dir) await rm(this.dir, { recursive: true, force: true });
     this.dir = undefined;
   }
 
+  /** Writes the runs' lines below `watermark`, smallest first; each run keeps its first line at or above it. */
+  private async merge(runs: Run[], watermark: number, sink: TextSink): Promise<void> {
+    let out: string[] = [];
+    for (;;) {
+      let min: Run | undefined;
+      for (const run of runs) if (run.head && run.head.key < watermark && (!min?.head || byKey(run.head, min.head) < 0)) min = run;
+      if (!min?.head) break;
+      out.push(min.head.line);
+      if (out.length >= 1000) {
+        await sink(`${out.join('\n')}\n`);
+        out = [];
+      }
+      // Most steps stay within the chunk already read: no await, which per line cost more than the merge itself.
+      if (min.at < min.entries.length) min.head = min.entries[min.at++];
+      else await advance(min);
+    }
+    if (out.length > 0) await sink(`${out.join('\n')}\n`);
+  }
+
   private async spill(): Promise<void> {
     this.dir ??= await mkdtemp(path.join(tmpdir(), 'netsentinel-order-'));
-    const file = path.join(this.dir, `run-${this.runFiles.length}`);
+    const file = path.join(this.dir, `run-${this.runs.length}`);
     const text = this.buffer.sort(byKey).map((e) => `${e.key}\t${e.seq}\t${e.line}`).join('\n');
     await writeFile(file, `${text}\n`);
-    this.runFiles.push(file);
     this.buffer = [];
+    const run: Run = { head: undefined, entries: [], at: 0, file: await RunFile.open(file) };
+    await advance(run);
+    this.runs.push(run);
   }
 }
 

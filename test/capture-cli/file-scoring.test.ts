@@ -57,6 +57,7 @@ describe('capture files: import and score through the detection service', () => 
         chunks.push(text);
       },
       reorderByStart: input.endOrdered,
+      startWatermark: input.startWatermark,
       explainAll,
     });
     const lines = chunks.join('').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Line);
@@ -184,6 +185,24 @@ describe('StartOrderedLines', () => {
     const expected = keys.map((key, i) => ({ key, i })).sort((a, b) => a.key - b.key || a.i - b.i).map((e) => `${e.key}:${e.i}`);
     expect(out.split('\n').filter((l) => l !== '')).toEqual(expected);
     expect(existsSync(`${tmpdir()}/${spilled[0]}`)).toBe(false);
+  });
+
+  it('writes the lines below a watermark at once, merged with what was spilled, and the rest at drain', async () => {
+    const ordered = new StartOrderedLines(4);
+    const out: string[] = [];
+    const sink = async (text: string) => {
+      out.push(...text.split('\n').filter((l) => l !== ''));
+    };
+    // The fourth line spills 1, 3, 5, 9 to a file; 7 and 2 stay in memory.
+    for (const key of [5, 1, 9, 3, 7, 2]) await ordered.add(key, `k${key}`);
+    await ordered.release(4, sink);
+    expect(out).toEqual(['k1', 'k2', 'k3']);
+    for (const key of [4, 8, 4]) await ordered.add(key, `k${key}`);
+    await ordered.release(6, sink);
+    expect(out).toEqual(['k1', 'k2', 'k3', 'k4', 'k4', 'k5']);
+    await ordered.drain(sink);
+    await ordered.close();
+    expect(out).toEqual(['k1', 'k2', 'k3', 'k4', 'k4', 'k5', 'k7', 'k8', 'k9']);
   });
 
   it('merges spilled lines longer than a read chunk, multi-byte characters cut at chunk edges intact', async () => {

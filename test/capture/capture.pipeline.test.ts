@@ -85,6 +85,35 @@ describe('capturePipeline', () => {
     expect((await run(gzipSync(mix), options)).batches.flat()).toEqual(flows);
   });
 
+  it('marks each batch of flows with a start no later flow goes below, held back by a flow still open', async () => {
+    const host = { ip: '10.0.0.5', port: 50000 };
+    const server = { ip: '10.0.0.9', port: 22 };
+    const resolver = { ip: '10.0.0.53', port: 53 };
+    // A session open from the first second to the last, while a DNS lookup every half second ends (60 s idle) on the way.
+    const records = [
+      { timestampMs: 0, data: tcpFrame(host, server, { flags: 'S', seq: 100 }) },
+      { timestampMs: 1, data: tcpFrame(server, host, { flags: 'SA', seq: 900, ack: 101 }) },
+      { timestampMs: 2, data: tcpFrame(host, server, { flags: 'A', seq: 101, ack: 901 }) },
+    ];
+    for (let t = 500; t < 180_000; t += 500) {
+      records.push({ timestampMs: t, data: udpFrame({ ...host, port: 30000 + t / 500 }, resolver, 40) });
+      if (t % 10_000 === 0) records.push({ timestampMs: t, data: tcpFrame(host, server, { flags: 'PA', seq: 101 + t / 10, ack: 901, payload: 100 }) });
+    }
+    const pipeline = capturePipeline(bytesSource(pcapFile({ records }), 4096), { kind: 'flow', windowed: false, batchSize: 20 });
+    const batches = await collect(pipeline);
+    const marks = batches.map((batch) => pipeline.startWatermark(batch));
+    expect(batches.length).toBeGreaterThan(10);
+    marks.forEach((mark, i) => {
+      const later = batches.slice(i + 1).flat().map((r) => r.timestamp as number);
+      expect(Math.min(Infinity, ...later)).toBeGreaterThanOrEqual(mark);
+    });
+    // The session's start holds every lookup back until the end, and the lookups' own order follows.
+    expect(marks.slice(0, -1).every((m) => m <= 0)).toBe(true);
+    const alone = capturePipeline(bytesSource(pcapFile({ records: records.filter((r) => r.timestampMs > 2 && r.timestampMs % 10_000 !== 0) }), 4096), { kind: 'flow', windowed: false, batchSize: 20 });
+    const marksAlone = (await collect(alone)).map((batch) => alone.startWatermark(batch));
+    expect(marksAlone.filter((m) => m > 0).length).toBeGreaterThan(marksAlone.length / 2);
+  });
+
   it('gives the same flows and features when the capture arrives one byte at a time', async () => {
     const small = pcapFile({ records: traffic.slice(0, 150).map((p) => ({ timestampMs: p.timestampMs, data: p.frame })) });
     const options: CapturePipelineOptions = { kind: 'flow', windowed: true };

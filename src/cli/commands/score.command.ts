@@ -68,6 +68,7 @@ export async function scoreCommand(argv: string[]): Promise<number> {
         batches: input.reader,
         sink: (text) => out.write(text),
         reorderByStart: input.endOrdered,
+        startWatermark: input.startWatermark,
         explainAll: values['explain-all'],
         onProgress: (p) => {
           // Once the whole file is read, the last batches are still being scored: the final report says 100%.
