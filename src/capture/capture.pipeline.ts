@@ -161,11 +161,11 @@ export class CapturePipeline implements AsyncIterable<TrafficRecord[]> {
   private push(record: TrafficRecord): void {
     if (this.batch.length === 0) this.batchStartedAt = Date.now();
     this.batch.push(record);
-    if (this.batch.length >= this.batchSize) this.close(this.flowTable?.startWatermark(REORDER_SLACK_MS));
+    if (this.batch.length >= this.batchSize) this.seal(this.flowTable?.startWatermark(REORDER_SLACK_MS));
   }
 
   /** Hands out the batch being filled; `watermark` bounds the starts of the records after it. */
-  private close(watermark: number | undefined): void {
+  private seal(watermark: number | undefined): void {
     if (watermark !== undefined) this.watermarks.set(this.batch, watermark);
     this.ready.push(this.batch);
     this.batch = [];
@@ -174,7 +174,7 @@ export class CapturePipeline implements AsyncIterable<TrafficRecord[]> {
   /** Full batches, plus the partial one at the end or when it waited too long. */
   private takeBatches(final: boolean): TrafficRecord[][] {
     if (this.batch.length > 0 && (final || Date.now() - this.batchStartedAt >= this.maxBatchDelayMs)) {
-      this.close(final ? Infinity : this.flowTable?.startWatermark(REORDER_SLACK_MS));
+      this.seal(final ? Infinity : this.flowTable?.startWatermark(REORDER_SLACK_MS));
     }
     if (this.ready.length === 0) return NO_BATCHES;
     const taken = this.ready;
