@@ -5,60 +5,65 @@ import { StringDecoder } from 'node:string_decoder';
 
 export type TextSink = (text: string) => Promise<void>;
 
-interface Entry {
-  key: number;
-  seq: number;
-  line: string;
-}
-
-/** One sorted run being merged: its current entry and the rest, in memory or in its file. */
-interface Run {
-  head: Entry | undefined;
-  entries: Entry[];
-  at: number;
-  file: RunFile | undefined;
-}
-
 const DEFAULT_MAX_BUFFERED = 10_000;
 /** Bytes read from a run file at a time: every run holds one such chunk's lines while merging. */
 const RUN_CHUNK_BYTES = 64 * 1024;
+/** Lines handed to the sink at a time. */
+const OUT_LINES = 1000;
 
 /**
  * Puts lines in the order of a key (a flow's start time), ties in the order
  * they came. The flow table reports flows when they end, so a capture's flow
- * lines arrive out of start order; this restores it with bounded memory:
- * every `maxBuffered` lines are sorted and spilled to a temporary file, and
- * lines go out merged from the files and the buffer. `release(watermark)`
- * writes the lines whose key is below a watermark — the earliest key a line
- * still to come can have, which the capture knows from its open flows — so
- * that a capture's lines stream out as it is read and mostly never touch
- * the disk; `drain` writes the rest, `close` deletes the files. Lines must
+ * lines arrive out of start order; this restores it with bounded memory.
+ * `release(watermark)` writes the lines whose key is below a watermark — the
+ * earliest key a line still to come can have, which the capture knows from
+ * its open flows — so that a capture's lines stream out as it is read;
+ * `drain` writes the rest, `close` deletes the temporary files. Lines must
  * not contain newlines (JSON lines do not).
+ *
+ * Lines wait in sorted runs, one per release, each one string of all its
+ * lines: a capture's lines wait for its oldest open flow (a minute of
+ * traffic behind an idle UDP flow), and thousands of line strings that long
+ * lived were most of what the garbage collector copied and promoted. Once
+ * `maxBuffered` lines wait in memory they are merged and spilled to a file,
+ * and lines go out merged from the files and the runs in memory.
  */
 export class StartOrderedLines {
-  private buffer: Entry[] = [];
-  private readonly runs: Run[] = [];
+  /** Lines added since the last release, and their keys. */
+  private keys: number[] = [];
+  private lines: string[] = [];
+  private memory: MemoryRun[] = [];
+  private files: FileRun[] = [];
+  /** Lines waiting in memory: added, or in a memory run and not yet out. */
+  private buffered = 0;
+  /** Names spill files. */
+  private spills = 0;
   private dir: string | undefined;
-  private seq = 0;
 
   constructor(private readonly maxBuffered = DEFAULT_MAX_BUFFERED) {}
 
   /** A promise only when the line filled the buffer and it is being spilled: the other lines cost no promise and no await. */
   add(key: number, line: string): Promise<void> | undefined {
-    this.buffer.push({ key, seq: this.seq++, line });
-    return this.buffer.length >= this.maxBuffered ? this.spill() : undefined;
+    this.keys.push(key);
+    this.lines.push(line);
+    return ++this.buffered >= this.maxBuffered ? this.spill() : undefined;
   }
 
   /** Writes, in key order, every line whose key is below `watermark` (no line added later may have a lower key). */
   async release(watermark: number, sink: TextSink): Promise<void> {
-    const buffered = this.buffer.sort(byKey);
-    let below = 0;
-    while (below < buffered.length && buffered[below].key < watermark) below++;
-    if (below === 0 && this.runs.length === 0) return;
-    this.buffer = buffered.slice(below);
-    const memory: Run = { head: undefined, entries: buffered.slice(0, below), at: 0, file: undefined };
-    await advance(memory);
-    await this.merge([...this.runs, memory], watermark, sink);
+    this.seal();
+    let out: string[] = [];
+    await mergeRuns([...this.files, ...this.memory], watermark, (run) => {
+      if (run.inMemory) this.buffered--;
+      out.push(run.line());
+      if (out.length < OUT_LINES) return undefined;
+      const text = `${out.join('\n')}\n`;
+      out = [];
+      return sink(text);
+    });
+    if (out.length > 0) await sink(`${out.join('\n')}\n`);
+    this.memory = this.memory.filter((run) => !run.done);
+    await this.dropFinishedFiles();
   }
 
   /** Writes every line in key order. */
@@ -68,63 +73,174 @@ export class StartOrderedLines {
 
   /** Closes and deletes the temporary files, drained or not. */
   async close(): Promise<void> {
-    for (const run of this.runs) await run.file?.close();
-    this.runs.length = 0;
+    for (const run of this.files) await run.close();
+    this.files = [];
     if (this.dir) await rm(this.dir, { recursive: true, force: true });
     this.dir = undefined;
   }
 
-  /** Writes the runs' lines below `watermark`, smallest first; each run keeps its first line at or above it. */
-  private async merge(runs: Run[], watermark: number, sink: TextSink): Promise<void> {
-    let out: string[] = [];
-    for (;;) {
-      let min: Run | undefined;
-      for (const run of runs) if (run.head && run.head.key < watermark && (!min?.head || byKey(run.head, min.head) < 0)) min = run;
-      if (!min?.head) break;
-      out.push(min.head.line);
-      if (out.length >= 1000) {
-        await sink(`${out.join('\n')}\n`);
-        out = [];
-      }
-      // Most steps stay within the chunk already read: no await, which per line cost more than the merge itself.
-      if (min.at < min.entries.length) min.head = min.entries[min.at++];
-      else await advance(min);
-    }
-    if (out.length > 0) await sink(`${out.join('\n')}\n`);
+  /** Turns the lines added since the last release into a sorted run. */
+  private seal(): void {
+    if (this.lines.length === 0) return;
+    this.memory.push(MemoryRun.sorted(this.keys, this.lines));
+    this.keys = [];
+    this.lines = [];
   }
 
+  /** Merges every line waiting in memory into one sorted file. */
   private async spill(): Promise<void> {
+    this.seal();
     this.dir ??= await mkdtemp(path.join(tmpdir(), 'netsentinel-order-'));
-    const file = path.join(this.dir, `run-${this.runs.length}`);
-    const text = this.buffer.sort(byKey).map((e) => `${e.key}\t${e.seq}\t${e.line}`).join('\n');
-    await writeFile(file, `${text}\n`);
-    this.buffer = [];
-    const run: Run = { head: undefined, entries: [], at: 0, file: await RunFile.open(file) };
-    await advance(run);
-    this.runs.push(run);
+    const file = path.join(this.dir, `run-${this.spills++}`);
+    const entries: string[] = [];
+    await mergeRuns(this.memory, Infinity, (run) => void entries.push(`${run.key}\t${run.line()}`));
+    await writeFile(file, `${entries.join('\n')}\n`);
+    this.memory = [];
+    this.buffered = 0;
+    this.files.push(await FileRun.open(file));
+  }
+
+  private async dropFinishedFiles(): Promise<void> {
+    for (const run of this.files) if (run.done) await run.close();
+    this.files = this.files.filter((run) => !run.done);
   }
 }
 
-function byKey(a: Entry, b: Entry): number {
-  return a.key - b.key || a.seq - b.seq;
+/**
+ * A sorted run of lines being merged: its current line (`key`, `line()`)
+ * until `done`. The key is a field, not a getter: a fractional key returned
+ * from a call that is not inlined is allocated.
+ */
+abstract class Run {
+  key = 0;
+  done = false;
+
+  constructor(readonly inMemory: boolean) {}
+
+  abstract line(): string;
+  /** Moves to the next line; a promise only when that means reading the run's file. */
+  abstract next(): Promise<void> | undefined;
 }
 
-/** Moves the run to its next entry, reading the next chunk of its file when the one in memory is used up. */
-async function advance(run: Run): Promise<void> {
-  if (run.at >= run.entries.length && run.file) {
-    run.entries = (await run.file.nextLines()).map(parseEntry);
-    run.at = 0;
+/** Lines sorted in memory, held as one string. */
+class MemoryRun extends Run {
+  private at = 0;
+
+  private constructor(
+    private readonly text: string,
+    private readonly keys: Float64Array,
+    /** Where each line ends in `text` (a newline follows every line but the last). */
+    private readonly ends: Int32Array,
+  ) {
+    super(true);
+    this.load();
   }
-  run.head = run.at < run.entries.length ? run.entries[run.at++] : undefined;
+
+  /** The lines sorted by key, ties in the order they came. */
+  static sorted(keys: number[], lines: string[]): MemoryRun {
+    const order = keys.map((_, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : a - b));
+    const ends = new Int32Array(order.length);
+    let end = -1;
+    order.forEach((i, j) => {
+      end += 1 + lines[i].length;
+      ends[j] = end;
+    });
+    return new MemoryRun(
+      order.map((i) => lines[i]).join('\n'),
+      Float64Array.from(order, (i) => keys[i]),
+      ends,
+    );
+  }
+
+  line(): string {
+    const start = this.at === 0 ? 0 : this.ends[this.at - 1] + 1;
+    return this.text.slice(start, this.ends[this.at]);
+  }
+
+  next(): undefined {
+    this.at++;
+    this.load();
+    return undefined;
+  }
+
+  private load(): void {
+    if (this.at >= this.keys.length) {
+      this.done = true;
+      return;
+    }
+    this.key = this.keys[this.at];
+  }
 }
 
-function parseEntry(text: string): Entry {
-  const a = text.indexOf('\t');
-  const b = text.indexOf('\t', a + 1);
-  return { key: Number(text.slice(0, a)), seq: Number(text.slice(a + 1, b)), line: text.slice(b + 1) };
+/** A spilled run, read a chunk at a time, so merging holds a chunk per run, never a whole run. */
+class FileRun extends Run {
+  private keys: number[] = [];
+  private lines: string[] = [];
+  private at = 0;
+
+  private constructor(private readonly file: RunFile) {
+    super(false);
+  }
+
+  static async open(file: string): Promise<FileRun> {
+    const run = new FileRun(await RunFile.open(file));
+    await run.fill();
+    return run;
+  }
+
+  line(): string {
+    return this.lines[this.at];
+  }
+
+  next(): Promise<void> | undefined {
+    this.at++;
+    // Most steps stay within the chunk already read: no await, which per line cost more than the merge itself.
+    if (this.at < this.lines.length) {
+      this.key = this.keys[this.at];
+      return undefined;
+    }
+    return this.fill();
+  }
+
+  close(): Promise<void> {
+    return this.file.close();
+  }
+
+  private async fill(): Promise<void> {
+    const entries = await this.file.nextLines();
+    this.keys = [];
+    this.lines = [];
+    for (const text of entries) {
+      const tab = text.indexOf('\t');
+      this.keys.push(Number(text.slice(0, tab)));
+      this.lines.push(text.slice(tab + 1));
+    }
+    this.at = 0;
+    this.done = entries.length === 0;
+    if (!this.done) this.key = this.keys[0];
+  }
 }
 
-/** A spilled run read a chunk at a time, so merging holds a chunk per run, never a whole run. */
+/**
+ * Hands `emit` the runs' lines below `watermark`, smallest key first; each
+ * run is left at its first line at or above it. `runs` are in the order
+ * their lines came (every line of a run came before those of the runs after
+ * it: a spill takes every line in memory, a release every line since the
+ * last), so taking the first of equal keys keeps ties in the order they came.
+ */
+async function mergeRuns(runs: readonly Run[], watermark: number, emit: (run: Run) => Promise<void> | undefined): Promise<void> {
+  for (;;) {
+    let min: Run | undefined;
+    for (const run of runs) if (!run.done && run.key < watermark && (min === undefined || run.key < min.key)) min = run;
+    if (min === undefined) return;
+    const writing = emit(min);
+    if (writing) await writing;
+    const reading = min.next();
+    if (reading) await reading;
+  }
+}
+
+/** A spill file's lines a chunk at a time; multi-byte characters and lines cut at chunk edges are put back together. */
 class RunFile {
   private readonly chunk = Buffer.alloc(RUN_CHUNK_BYTES);
   private readonly decoder = new StringDecoder('utf8');

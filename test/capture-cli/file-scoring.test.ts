@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -205,6 +206,33 @@ describe('StartOrderedLines', () => {
     expect(out).toEqual(['k1', 'k2', 'k3', 'k4', 'k4', 'k5', 'k7', 'k8', 'k9']);
   });
 
+  it('puts out every line once, in key order with ties in arrival order, whatever the batches, releases and spills', async () => {
+    // Batches of lines, each followed by a release at a watermark no later line is below (the least key still to come).
+    const batches = fc.array(fc.array(fc.oneof(fc.integer({ min: 0, max: 20 }), fc.double({ min: 0, max: 20, noNaN: true })), { maxLength: 12 }), { maxLength: 8 });
+    await fc.assert(
+      fc.asyncProperty(batches, fc.integer({ min: 1, max: 15 }), async (keyBatches, maxBuffered) => {
+        const ordered = new StartOrderedLines(maxBuffered);
+        const out: string[] = [];
+        const sink = async (text: string) => void out.push(...text.split('\n').filter((l) => l !== ''));
+        const added: { key: number; line: string }[] = [];
+        for (const [b, keys] of keyBatches.entries()) {
+          for (const key of keys) {
+            const line = `${key}#${added.length}`;
+            added.push({ key, line });
+            await ordered.add(key, line);
+          }
+          const watermark = Math.min(...keyBatches.slice(b + 1).flat());
+          await ordered.release(watermark, sink);
+          expect(out).toEqual(stableByKey(added.filter((e) => e.key < watermark)));
+        }
+        await ordered.drain(sink);
+        await ordered.close();
+        expect(out).toEqual(stableByKey(added));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('merges spilled lines longer than a read chunk, multi-byte characters cut at chunk edges intact', async () => {
     const ordered = new StartOrderedLines(3);
     // Lines of 20k to 100k characters, 2- and 3-byte ones among them: chunk edges fall inside lines and characters.
@@ -218,3 +246,7 @@ describe('StartOrderedLines', () => {
     expect(out).toBe(`${[...lines].reverse().join('\n')}\n`);
   });
 });
+
+function stableByKey(entries: { key: number; line: string }[]): string[] {
+  return [...entries].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((e) => e.line);
+}
