@@ -135,12 +135,11 @@ export class FlowFeatures {
   private readonly windows: DecayWindows;
   private readonly stateWindows: DecayWindows;
   private readonly shared: WindowedSlots;
+  /** Per source host; each entry's companion holds its risk-sign counts, one slot per window of riskWindows. */
   private readonly hosts: RecencyMap<CountingEntry>;
   private readonly destinations: RecencyMap<CountingEntry>;
   private readonly pairs: RecencyMap<SlotEntry>;
   private readonly states: RecencyMap<SlotEntry>;
-  /** Risk-sign counts per source host, one slot per window of riskWindows. */
-  private readonly riskHosts: RecencyMap<SlotEntry>;
   private readonly riskWindows: DecayWindows;
   private readonly layout: AttributeLayout;
   /** Where in `values` the source's red-flag counts per window start, then its risk-sign counts. */
@@ -167,12 +166,12 @@ export class FlowFeatures {
     this.shared = new WindowedSlots(windows, this.values);
     this.layout = new AttributeLayout(this.names, ['flow_pkt_rate', ...appFlagNames, ...appRiskNames]);
     const reset = (entry: SlotEntry): void => entry.reset();
-    this.hosts = new RecencyMap(o.maxHosts, new SingleKeyStore(), () => new CountingEntry(windows, HOST_STRIDE, o.maxDistinctPerHost), reset);
+    const newHost = (): CountingEntry => new CountingEntry(windows, HOST_STRIDE, o.maxDistinctPerHost, new SlotEntry(riskWindows, 1));
+    this.hosts = new RecencyMap(o.maxHosts, new SingleKeyStore(), newHost, reset);
     this.destinations = new RecencyMap(o.maxHosts, new SingleKeyStore(), () => new CountingEntry(windows, DST_STRIDE, o.maxDistinctPerHost), reset);
     this.pairs = new RecencyMap(o.maxPairs, new PairKeyStore(), () => new SlotEntry(windows, CHANNEL_STRIDE), reset);
     // Protocol × state: a few dozen keys at most.
     this.states = new RecencyMap(256, new PairKeyStore(), () => new SlotEntry(stateWindows, STATE_STRIDE), reset);
-    this.riskHosts = new RecencyMap(o.maxHosts, new SingleKeyStore(), () => new SlotEntry(riskWindows, 1), reset);
   }
 
   get stats(): FlowFeatureStats {
@@ -197,9 +196,10 @@ export class FlowFeatures {
     const count = this.windows.count;
     const redFlags = applicationRedFlags(record.attributes);
     const risks = applicationRisks(record.attributes);
-    this.updateHost(this.hosts.use(src, '', 0), now, dst, dstPort, size, failed, Math.max(0, redFlags));
+    const host = this.hosts.use(src, '', 0);
+    this.updateHost(host, now, dst, dstPort, size, failed, Math.max(0, redFlags));
     if (redFlags < 0) this.values.fill(NaN, this.appFlagsAt, this.appRisksAt);
-    if (risks >= 0) this.updateRisks(this.riskHosts.use(src, '', 0), now, risks);
+    if (risks >= 0) this.updateRisks(host.companion as SlotEntry, now, risks);
     else this.values.fill(NaN, this.appRisksAt);
     this.updateDestination(this.destinations.use(dst, '', 0), now, src, dstPort, failed, SOURCE_METRICS.length * count);
     this.shared.observeChannel(this.pairs.use(src, dst, 0), now, size, (SOURCE_METRICS.length + DST_METRICS.length) * count);

@@ -30,12 +30,18 @@ export class SlotEntry implements RecencyEntry {
   }
 }
 
-/** An entry that also counts distinct ports and hosts (a source's destinations, a destination's sources). */
+/**
+ * An entry that also counts distinct ports and hosts (a source's
+ * destinations, a destination's sources), and may carry statistics of the
+ * same key over other windows (`companion`: a flow source's risk-sign
+ * counts), kept here rather than in a table of their own so that one lookup
+ * and one recency update serve both.
+ */
 export class CountingEntry extends SlotEntry {
   readonly ports: DistinctCounter<number>;
   readonly hosts: DistinctCounter<string>;
 
-  constructor(windows: DecayWindows, stride: number, maxDistinct: number) {
+  constructor(windows: DecayWindows, stride: number, maxDistinct: number, readonly companion?: SlotEntry) {
     super(windows, stride);
     this.ports = new DistinctCounter(windows, maxDistinct);
     this.hosts = new DistinctCounter(windows, maxDistinct);
@@ -45,5 +51,6 @@ export class CountingEntry extends SlotEntry {
     super.reset();
     this.ports.clear();
     this.hosts.clear();
+    this.companion?.reset();
   }
 }
