@@ -4,7 +4,12 @@ import { LruList, LruNode } from './lru-list';
 class Item<K> implements LruNode {
   older: LruNode | undefined = undefined;
   newer: LruNode | undefined = undefined;
-  constructor(public key: K, public seenAt: number) {}
+  /** Starts as a number, so that V8 keeps it an unboxed double (see Flow.start). */
+  seenAt = 0;
+
+  constructor(public key: K, seenAt: number) {
+    this.seenAt = seenAt;
+  }
 }
 
 /**

@@ -115,7 +115,7 @@ export class FlowTable {
     flow.add(packet, packet.srcIp === flow.origIp && srcPort === flow.origPort);
     if (flow.closedAt < 0 && flow.tcp?.finished) flow.closedAt = now;
     // Only a packet changes what a deadline counts from: kept on the flow, a sweep reads it instead of working it out again.
-    flow.deadline = this.deadlineOf(flow);
+    this.setDeadline(flow);
     // A packet can only bring a deadline forward by closing the flow or opening it; either way it is this flow's.
     if (flow.deadline < this.earliestDue) this.earliestDue = flow.deadline;
     this.order.touch(flow);
@@ -205,7 +205,8 @@ export class FlowTable {
 
   /** Sorts in place by deadline; ties keep their recency order (Array#sort is stable). */
   private byDeadline(flows: Flow[]): Flow[] {
-    return flows.sort((x, y) => x.deadline - y.deadline);
+    // Compared, not subtracted: a difference of two fractional times is a heap number per comparison.
+    return flows.sort((x, y) => (x.deadline < y.deadline ? -1 : x.deadline > y.deadline ? 1 : 0));
   }
 
   /** Links a new flow in the recency order, evicting if full; the caller files it under its key. */
@@ -220,18 +221,23 @@ export class FlowTable {
     return flow;
   }
 
-  /** Time after which the flow is over if no packet came. */
-  private deadlineOf(flow: Flow): number {
+  /**
+   * Sets the time after which the flow is over if no packet comes. Set here
+   * rather than returned: a fractional number returned from a call V8 did
+   * not inline is a new heap number, once per packet.
+   */
+  private setDeadline(flow: Flow): void {
     const o = this.options;
     if (flow.tcp) {
-      if (flow.closedAt >= 0) return flow.closedAt + o.tcpCloseDelayMs;
-      if (flow.tcp.attempt) return flow.start + o.tcpAttemptTimeoutMs;
-      return flow.lastSeen + o.tcpIdleTimeoutMs;
+      if (flow.closedAt >= 0) flow.deadline = flow.closedAt + o.tcpCloseDelayMs;
+      else if (flow.tcp.attempt) flow.deadline = flow.start + o.tcpAttemptTimeoutMs;
+      else flow.deadline = flow.lastSeen + o.tcpIdleTimeoutMs;
+      return;
     }
     const idle = flow.protocol === UDP ? o.udpIdleTimeoutMs
       : flow.protocol === ICMP || flow.protocol === ICMPV6 ? o.icmpIdleTimeoutMs
         : o.otherIdleTimeoutMs;
-    return flow.lastSeen + idle;
+    flow.deadline = flow.lastSeen + idle;
   }
 
   /** Reports a long-running flow so far and starts its next period. */

@@ -16,8 +16,14 @@ export class Flow implements LruNode {
   older: LruNode | undefined = undefined;
   newer: LruNode | undefined = undefined;
   readonly tcp: TcpConnection | undefined;
-  start: number;
-  lastSeen: number;
+  /**
+   * Times are fractional milliseconds. A field declared without a number
+   * starts as undefined, after which V8 boxes every number stored in it: a
+   * new heap number per packet for lastSeen. Starting at 0 keeps them
+   * unboxed doubles, written in place.
+   */
+  start = 0;
+  lastSeen = 0;
   /** When TCP finished (FIN both ways, RST, ...); -1 while open. */
   closedAt = -1;
   /** Time after which the flow is over if no packet comes: the flow table's, as of the flow's last packet. */
