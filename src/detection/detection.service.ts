@@ -112,7 +112,6 @@ function scoreGroup(group: EncoderGroup, records: readonly TrafficRecord[]): Gro
 }
 
 function buildPrediction(record: TrafficRecord, i: number, scored: GroupScores[], modelVersion: string): Prediction {
-  const detectors: DetectorScore[] = [];
   let best = 0;
   let isAnomaly = false;
   for (const g of scored) {
@@ -123,44 +122,62 @@ function buildPrediction(record: TrafficRecord, i: number, scored: GroupScores[]
       const normalizedScore = normalizeScore(raw, m.threshold, m.median);
       if (normalizedScore > best) best = normalizedScore;
       if (raw >= m.threshold) isAnomaly = true;
-      detectors.push({
+    }
+  }
+  return new ScoredRecord(best, isAnomaly, modelVersion, record, i, scored);
+}
+
+/** Each model's score of record i of the batch. */
+function detectorScores(i: number, scored: GroupScores[]): DetectorScore[] {
+  return scored.flatMap((g) =>
+    g.group.models.map((m, j) => {
+      const raw = g.raw[j][i];
+      return {
         name: m.detector,
         score: raw,
-        normalizedScore,
+        normalizedScore: normalizeScore(raw, m.threshold, m.median),
         threshold: m.threshold,
         isAnomaly: raw >= m.threshold,
         modelId: m.id,
         modelVersion: m.version,
-      });
-    }
-  }
-  return new ScoredRecord(best, isAnomaly, detectors, modelVersion, record, i, scored);
+      };
+    }),
+  );
 }
 
 /**
- * A prediction explained on first request. A class rather than an object
- * literal with an arrow function: a capture scores tens of thousands of
- * records a second, and a closure (with its context) per record was a good
- * part of the garbage. The batch's scores are private fields, so they are
- * neither serialized nor copied with the prediction.
+ * A prediction whose per-detector scores and explanation are made on first
+ * request. A class rather than an object literal with an arrow function: a
+ * capture scores tens of thousands of records a second, and a closure (with
+ * its context) per record was a good part of the garbage; so were the
+ * per-detector score objects, which only anomalies and API answers read.
+ * The batch's scores are private fields, so they are neither serialized nor
+ * copied with the prediction.
  */
 class ScoredRecord implements Prediction {
   declare anomalyId?: string;
+  /** Starts as a number, so that V8 keeps it an unboxed double (see Flow.start in the capture). */
+  score = 0;
   readonly #index: number;
   readonly #scored: GroupScores[];
+  #detectors: DetectorScore[] | undefined;
   #explained: FeatureExplanation[] | undefined;
 
   constructor(
-    public score: number,
+    score: number,
     public isAnomaly: boolean,
-    public detectors: DetectorScore[],
     public modelVersion: string,
     public record: TrafficRecord,
     index: number,
     scored: GroupScores[],
   ) {
+    this.score = score;
     this.#index = index;
     this.#scored = scored;
+  }
+
+  get detectors(): DetectorScore[] {
+    return (this.#detectors ??= detectorScores(this.#index, this.#scored));
   }
 
   explanation(): FeatureExplanation[] {

@@ -3,7 +3,7 @@ import type { Prediction } from '../detection/prediction';
 import type { ProfileRef } from '../profiles/profile.service';
 import type { TrafficRecord } from '../records/traffic-record';
 import { scoreLine } from './score-line';
-import { StartOrderedLines, type TextSink } from './start-ordered-lines';
+import { lineBlock, StartOrderedLines, type TextSink } from './start-ordered-lines';
 
 export interface ScoreOptions {
   profile: ProfileRef;
@@ -75,7 +75,7 @@ export async function scoreRecords(detection: DetectionService, opts: ScoreOptio
       sources.add(p.record.srcIp);
       destinations.add(p.record.destIp);
     }
-    if (lines.length > 0) await opts.sink(`${lines.join('\n')}\n`);
+    if (lines.length > 0) await opts.sink(lineBlock(lines));
     if (ordered && opts.startWatermark) await ordered.release(opts.startWatermark(batch), opts.sink);
     records += predictions.length;
     opts.onProgress?.({ records, anomalies });

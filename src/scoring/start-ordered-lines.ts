@@ -57,11 +57,11 @@ export class StartOrderedLines {
       if (run.inMemory) this.buffered--;
       out.push(run.line());
       if (out.length < OUT_LINES) return undefined;
-      const text = `${out.join('\n')}\n`;
+      const text = lineBlock(out);
       out = [];
       return sink(text);
     });
-    if (out.length > 0) await sink(`${out.join('\n')}\n`);
+    if (out.length > 0) await sink(lineBlock(out));
     this.memory = this.memory.filter((run) => !run.done);
     await this.dropFinishedFiles();
   }
@@ -104,6 +104,12 @@ export class StartOrderedLines {
     for (const run of this.files) if (run.done) await run.close();
     this.files = this.files.filter((run) => !run.done);
   }
+}
+
+/** Lines joined, each ending in a newline: the last one too, in the same flat string rather than one more appended. */
+export function lineBlock(lines: string[]): string {
+  lines.push('');
+  return lines.join('\n');
 }
 
 /**
