@@ -94,7 +94,7 @@ export class StartOrderedLines {
     const file = path.join(this.dir, `run-${this.spills++}`);
     const entries: string[] = [];
     await mergeRuns(this.memory, Infinity, (run) => void entries.push(`${run.key}\t${run.line()}`));
-    await writeFile(file, `${entries.join('\n')}\n`);
+    await writeFile(file, lineBlock(entries));
     this.memory = [];
     this.buffered = 0;
     this.files.push(await FileRun.open(file));
