@@ -22,17 +22,42 @@ process.env.DATABASE_URL ??= 'postgresql://localhost/netsentinel-unset';
 function cliPool(): pg.Pool {
   const url = configuredUrl;
   if (!url) throw new Error('DATABASE_URL is required for Prisma CLI commands that use the database');
+  readCatalogNamesAsText();
   // A short idle timeout lets the CLI exit promptly instead of lingering ~10 s on the pool.
-  const pool = new pg.Pool({ connectionString: url, idleTimeoutMillis: 100, allowExitOnIdle: true });
-  const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<pg.QueryResult>;
-  (pool as unknown as { query: unknown }).query = async (...args: unknown[]) => {
-    const result = await query(...args);
-    for (const field of result.fields ?? []) {
+  return new pg.Pool({ connectionString: url, idleTimeoutMillis: 100, allowExitOnIdle: true });
+}
+
+/**
+ * Retypes catalog columns as text in every pg client of this process (the
+ * CLI's): `migrate diff` applies the migrations to a shadow database that the
+ * adapter connects to with a pool of its own, so patching our pool was not enough.
+ */
+function readCatalogNamesAsText(): void {
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown; catalogNamesAsText?: boolean };
+  if (proto.catalogNamesAsText) return;
+  proto.catalogNamesAsText = true;
+  const query = proto.query;
+  const retype = (result: pg.QueryResult | undefined): void => {
+    for (const field of result?.fields ?? []) {
       if (CATALOG_TEXT_OIDS.has(field.dataTypeID)) field.dataTypeID = TEXT_OID;
     }
-    return result;
   };
-  return pool;
+  proto.query = function (this: pg.Client, ...args: unknown[]) {
+    const callback = args[args.length - 1];
+    if (typeof callback === 'function') {
+      args[args.length - 1] = (err: Error | null, result?: pg.QueryResult) => {
+        retype(result);
+        (callback as (err: Error | null, result?: pg.QueryResult) => void)(err, result);
+      };
+      return query.apply(this, args);
+    }
+    const pending = query.apply(this, args);
+    if (!(pending instanceof Promise)) return pending;
+    return pending.then((result: pg.QueryResult) => {
+      retype(result);
+      return result;
+    });
+  };
 }
 
 export default defineConfig({
